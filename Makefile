@@ -1,0 +1,37 @@
+# The two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint messages venv
+IGNORE := --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=test-artifacts
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+## Set up and serve the app on the embedded default (SQLite, in-memory channel layer).
+run: venv
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Set up and run the whole test suite (and ruff).
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Regenerate the translation catalogs after changing user-visible strings (needs gettext).
+messages: venv
+	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans $(IGNORE)
+	DEBUG=true $(BIN)/python manage.py makemessages -d djangojs -l zh_Hans $(IGNORE) --ignore=static/legacy
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv

@@ -1,0 +1,35 @@
+"""Carrying already-rendered frames to everyone in a room through the channel layer."""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from chat.models import Room
+
+# The one event type consumers accept from the channel layer: a ready text frame,
+# encoded once for all recipients.
+FRAME_EVENT = "chat.frame"
+
+
+def room_group(slug: str) -> str:
+    return f"room.{slug}"
+
+
+def user_group(user_id: int) -> str:
+    """Every socket of one user, in any room: closed together when the user logs out."""
+    return f"user.{user_id}"
+
+
+def user_sockets_close(*, user_id: int) -> None:
+    async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": "chat.logout"})
+
+
+async def room_broadcast(*, room_slug: str, text: str, seq: int | None = None) -> None:
+    """``seq`` marks a message frame, so receivers can drop repeats and notice gaps."""
+    event = {"type": FRAME_EVENT, "text": text}
+    if seq is not None:
+        event["seq"] = seq
+    await get_channel_layer().group_send(room_group(room_slug), event)
+
+
+def room_broadcast_sync(*, room: Room, text: str, seq: int | None = None) -> None:
+    async_to_sync(room_broadcast)(room_slug=room.slug, text=text, seq=seq)

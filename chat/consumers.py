@@ -1,0 +1,176 @@
+"""The new page's WebSocket endpoint, /ws/chat/<slug>/: parse, check, call the core."""
+
+import logging
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from chat import selectors, services
+from chat.broadcast import room_group, user_group
+from chat.errors import ChatError, ServerError
+from chat.heartbeat import heartbeat
+from chat.i18n import language_from_scope
+from chat.limits import frame_too_big
+from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
+from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
+from chat.protocol import FetchHistory, Ping, SendMessage, client_frame_parse
+from chat.stream import RoomStream
+
+logger = logging.getLogger(__name__)
+
+CLOSE_FRAME_TOO_BIG = 1009
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_ROOM_NOT_FOUND = 4404
+CLOSE_TOO_MANY_CONNECTIONS = 4429
+
+
+def _after_id(scope) -> int | None:
+    """The last message id the client holds, from ``?after_id=`` (absent or junk: none)."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("after_id", [])
+    return int(values[0]) if values and values[0].isdigit() else None
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    room = None
+    me: dict | None = None
+    language = settings.LANGUAGE_CODE
+
+    async def connect(self):
+        # Accept first: a refusal before accepting reaches the browser as a bare
+        # 403 with no reason, while a close code after accepting is readable.
+        await self.accept()
+        self.language = language_from_scope(self.scope)
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
+        room, self.user = await self._load(self.scope["url_route"]["kwargs"]["slug"], user)
+        if room is None:
+            await self.close(code=CLOSE_ROOM_NOT_FOUND)
+            return
+        store = presence_store()
+        if await store.connection_count(user_id=user.pk) >= settings.CHAT_MAX_CONNECTIONS_PER_USER:
+            logger.info("connection cap user=%s", user.pk)
+            await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
+            return
+        self.room, self.me = room, user_payload(self.user)
+        self.stream = RoomStream(room=room)
+        # Join the group before reading the backlog: between the two, every message is
+        # in one or the other (the stream drops the overlap).
+        await self.channel_layer.group_add(room_group(room.slug), self.channel_name)
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
+        online, first = await presence_enter(
+            room=room.slug, user=self.me, channel_name=self.channel_name
+        )
+        heartbeat().add(consumer=self, room=room.slug, user_id=user.pk)
+        await self.send(
+            text_data=frame(
+                "welcome",
+                me=self.me,
+                room=room_payload(room),
+                online=[entry.payload() for entry in online],
+                count=len(online),
+            )
+        )
+        missed, complete = await self.stream.catch_up(after_id=_after_id(self.scope))
+        for text in missed:
+            await self.send(text_data=text)
+        await self.send(text_data=frame("synced", complete=complete))
+        if first:
+            await presence_announce(room=room.slug, user=self.me, frame_type="presence.joined")
+        logger.info("connect user=%s room=%s", user.pk, room.slug)
+
+    async def disconnect(self, code):
+        if self.me is None:
+            return
+        heartbeat().remove(channel_name=self.channel_name)
+        await self.channel_layer.group_discard(room_group(self.room.slug), self.channel_name)
+        await self.channel_layer.group_discard(user_group(self.me["id"]), self.channel_name)
+        await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
+        logger.info("disconnect user=%s room=%s code=%s", self.me["id"], self.room.slug, code)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.me is None:
+            return  # closing: refused in connect
+        if frame_too_big(text=text_data, binary=bytes_data):
+            logger.info("frame too big user=%s room=%s", self.me["id"], self.room.slug)
+            await self.close(code=CLOSE_FRAME_TOO_BIG)
+            return
+        with translation.override(self.language):
+            await self._receive(text_data, bytes_data)
+
+    async def _receive(self, text_data, bytes_data):
+        client_msg_id = None
+        try:
+            command = client_frame_parse(text=text_data, binary=bytes_data)
+            if isinstance(command, SendMessage):
+                client_msg_id = command.client_msg_id
+                await self._send_message(command)
+            elif isinstance(command, FetchHistory):
+                await self._send_history(command)
+            elif isinstance(command, Ping):
+                await self.send(text_data=frame("pong"))
+        except ChatError as error:
+            await self._send_error(error, client_msg_id)
+        except Exception:
+            # One bad frame must not take the connection down with it.
+            logger.exception("frame failed user=%s room=%s", self.me["id"], self.room.slug)
+            await self._send_error(ServerError(), client_msg_id)
+
+    async def chat_frame(self, event):
+        """A frame rendered once by the sender's side, for every socket in the room."""
+        for text in await self.stream.pass_on(event):
+            await self.send(text_data=text)
+
+    async def chat_logout(self, event):
+        """The user logged out somewhere: their sessions' sockets close too."""
+        await self.close(code=CLOSE_NOT_AUTHENTICATED)
+
+    async def _send_message(self, command: SendMessage):
+        message = await database_sync_to_async(services.message_send)(
+            room=self.room,
+            author=self.user,
+            body=command.body,
+            client_msg_id=command.client_msg_id,
+        )
+        await self.send(
+            text_data=frame(
+                "ack",
+                client_msg_id=command.client_msg_id,
+                id=message.pk,
+                seq=message.seq,
+                created=timestamp(message.created),
+            )
+        )
+
+    async def _send_history(self, command: FetchHistory):
+        messages, has_more = await database_sync_to_async(selectors.messages_page)(
+            room=self.room,
+            before_id=command.before_id,
+            after_id=command.after_id,
+            limit=command.limit,
+        )
+        await self.send(
+            text_data=frame(
+                "history",
+                messages=[message_payload(message) for message in messages],
+                has_more=has_more,
+                before_id=command.before_id,
+                after_id=command.after_id,
+            )
+        )
+
+    async def _send_error(self, error: ChatError, client_msg_id: str | None):
+        fields = {"code": error.code, "detail": str(error.detail), **error.fields()}
+        if client_msg_id is not None:
+            fields["client_msg_id"] = client_msg_id
+        await self.send(text_data=frame("error", **fields))
+
+    @database_sync_to_async
+    def _load(self, slug: str, user):
+        room = selectors.room_get(slug=slug)
+        return room, get_user_model().objects.select_related("profile").get(pk=user.pk)

@@ -1,0 +1,81 @@
+"""This process's heartbeat for its open room sockets (Redis presence only).
+
+Every CHAT_PRESENCE_HEARTBEAT_SECONDS one task per process:
+- pushes its connections' presence expiry forward, in one Redis call;
+- renews their channel-layer group membership (channels-redis forgets members after
+  its group expiry, and everything after a restart);
+- sweeps connections whose process died, announcing their users as left.
+If Redis lost this process's connections (it restarted) or cannot be reached, the
+sockets are closed with 1012 (service restart): clients reconnect, rejoin and backfill,
+which is simpler and surer than repairing state that may be missing anywhere.
+"""
+
+import asyncio
+import contextlib
+import logging
+import weakref
+
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from chat.broadcast import room_group
+from chat.presence import presence_store, presence_sweep
+
+logger = logging.getLogger(__name__)
+
+CLOSE_SERVICE_RESTART = 1012
+
+
+class Heartbeat:
+    def __init__(self) -> None:
+        self.sockets: dict[str, tuple[str, int, object]] = {}  # channel -> room, user id, consumer
+        self.task: asyncio.Task | None = None
+
+    def add(self, *, consumer, room: str, user_id: int) -> None:
+        self.sockets[consumer.channel_name] = (room, user_id, consumer)
+        if self.task is None:
+            self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def remove(self, *, channel_name: str) -> None:
+        self.sockets.pop(channel_name, None)
+        if not self.sockets and self.task is not None:
+            self.task.cancel()
+            self.task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(settings.CHAT_PRESENCE_HEARTBEAT_SECONDS)
+            try:
+                await self.beat()
+            except Exception:
+                logger.exception("heartbeat failed; closing %d sockets", len(self.sockets))
+                await self._close([consumer for _, _, consumer in self.sockets.values()])
+
+    async def beat(self) -> None:
+        sockets = list(self.sockets.items())
+        lost = await presence_store().refresh(
+            connections=[(room, user_id, channel) for channel, (room, user_id, _) in sockets]
+        )
+        if lost:
+            logger.warning("presence lost for %d sockets (Redis restarted?)", len(lost))
+            await self._close([sockets[index][1][2] for index in lost])
+        layer = get_channel_layer()
+        for channel, (room, _, _) in sockets:
+            await layer.group_add(room_group(room), channel)
+        await presence_sweep()
+
+    async def _close(self, consumers) -> None:
+        for consumer in consumers:
+            self.remove(channel_name=consumer.channel_name)
+            with contextlib.suppress(Exception):
+                await consumer.close(code=CLOSE_SERVICE_RESTART)
+
+
+_beats: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Heartbeat]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def heartbeat() -> Heartbeat:
+    """The heartbeat of the running event loop (one per server process)."""
+    return _beats.setdefault(asyncio.get_running_loop(), Heartbeat())

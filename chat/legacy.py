@@ -1,0 +1,153 @@
+"""The PHP chat room's WebSocket endpoint, at / and /ws/legacy/<slug>/ (docs/legacy.md).
+
+A thin adapter over the same core as /ws/chat/: the old page sends no cookie, so a
+``login`` frame names a guest; from then on the socket is in the room's group and
+presence like any other, and the new protocol's frames that reach it through the
+group are retold in the old page's shapes.
+"""
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chat import identity, selectors, services
+from chat.broadcast import room_group
+from chat.consumers import CLOSE_FRAME_TOO_BIG
+from chat.errors import ChatError
+from chat.heartbeat import heartbeat
+from chat.i18n import language_from_scope
+from chat.legacy_protocol import (
+    PRESENCE_TYPES,
+    AlreadyLoggedIn,
+    Login,
+    NameInUse,
+    NotLoggedIn,
+    Say,
+    handshake_frame,
+    legacy_frame_parse,
+    presence_frame,
+    site_url,
+    system_frame,
+    user_frame,
+)
+from chat.limits import frame_too_big
+from chat.payloads import user_payload
+from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
+from chat.stream import RoomStream
+
+logger = logging.getLogger(__name__)
+
+LOBBY = "lobby"  # the room of the root path, where the old page (which knows no rooms) connects
+CLOSE_ROOM_NOT_FOUND = 4404
+
+
+class LegacyConsumer(AsyncWebsocketConsumer):
+    room = None
+    user = None
+    me: dict | None = None  # user_payload(), set by a successful login
+
+    async def connect(self):
+        # No authentication: the old page has no session. Nothing is shared with this
+        # socket until it logs in.
+        await self.accept()
+        self.language = language_from_scope(self.scope)
+        self.site = site_url(self.scope)
+        slug = self.scope["url_route"]["kwargs"].get("slug", LOBBY)
+        self.room = await database_sync_to_async(selectors.room_get)(slug=slug)
+        with translation.override(self.language):
+            if self.room is None:
+                await self.send(text_data=system_frame(_("There is no room at this address.")))
+                await self.close(code=CLOSE_ROOM_NOT_FOUND)
+                return
+            await self.send(text_data=handshake_frame())
+        logger.info("legacy connect room=%s", self.room.slug)
+
+    async def disconnect(self, code):
+        if self.me is None:
+            return
+        heartbeat().remove(channel_name=self.channel_name)
+        await self.channel_layer.group_discard(room_group(self.room.slug), self.channel_name)
+        await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
+        logger.info(
+            "legacy disconnect user=%s room=%s code=%s", self.me["id"], self.room.slug, code
+        )
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.room is None:
+            return  # closing: the room does not exist
+        if frame_too_big(text=text_data, binary=bytes_data):
+            await self.close(code=CLOSE_FRAME_TOO_BIG)
+            return
+        with translation.override(self.language):
+            try:
+                command = legacy_frame_parse(text=text_data, binary=bytes_data)
+                if isinstance(command, Login):
+                    await self._login(command)
+                elif isinstance(command, Say):
+                    await self._say(command)
+            except ChatError as error:
+                await self.send(text_data=system_frame(str(error.detail)))
+            except Exception:
+                # One bad frame must not take the connection down with it.
+                logger.exception("legacy frame failed room=%s", self.room.slug)
+                await self.send(text_data=system_frame(_("Something went wrong on the server.")))
+
+    async def chat_frame(self, event):
+        """New-protocol frames for the room, retold in the old page's words (or not at all)."""
+        for new_text in await self.stream.pass_on(event):
+            data = json.loads(new_text)
+            frame_type = data.get("type")
+            if frame_type == "message":
+                text = user_frame(data["message"], site=self.site)
+            elif frame_type in PRESENCE_TYPES:
+                online = await presence_store().online(room=self.room.slug)
+                text = presence_frame(
+                    frame_type, name=data["user"]["name"], online=online, site=self.site
+                )
+            else:
+                continue
+            await self.send(text_data=text)
+
+    async def _login(self, command: Login):
+        if self.me is not None:
+            raise AlreadyLoggedIn()
+        store = presence_store()
+        found = await database_sync_to_async(identity.legacy_guest_find)(nickname=command.name)
+        if found is not None and await store.is_online(user_id=found.pk):
+            raise NameInUse()
+        user = await database_sync_to_async(identity.legacy_guest_login)(
+            nickname=command.name, avatar=command.avatar
+        )
+        # Two sockets logging in with one name at the same moment must not both get it:
+        # checked again right before entering, and entering must be the user's first.
+        if await store.is_online(user_id=user.pk):
+            raise NameInUse()
+        me = user_payload(user)
+        _online, first = await presence_enter(
+            room=self.room.slug, user=me, channel_name=self.channel_name
+        )
+        if not first:
+            await presence_exit(room=self.room.slug, user=me, channel_name=self.channel_name)
+            raise NameInUse()
+        self.user, self.me = user, me
+        self.stream = RoomStream(room=self.room)
+        await self.channel_layer.group_add(room_group(self.room.slug), self.channel_name)
+        # The old page has no history: it starts at whatever is said next.
+        await self.stream.catch_up(after_id=None)
+        heartbeat().add(consumer=self, room=self.room.slug, user_id=user.pk)
+        # Reaches this socket too, through the group: the old page's own "login" frame.
+        await presence_announce(room=self.room.slug, user=self.me, frame_type="presence.joined")
+        logger.info("legacy login user=%s room=%s", self.me["id"], self.room.slug)
+
+    async def _say(self, command: Say):
+        if self.me is None:
+            raise NotLoggedIn()
+        # Saved, then announced to the room's group after commit; this socket's own
+        # copy comes back through chat_frame like everyone else's.
+        await database_sync_to_async(services.message_send)(
+            room=self.room, author=self.user, body=command.text
+        )

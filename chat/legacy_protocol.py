@@ -1,0 +1,195 @@
+"""The PHP chat room's JSON protocol (docs/legacy.md): its frames in, its shapes out.
+
+Nothing here touches the database or the channel layer; chat/legacy.py does, through
+the same core as the new page. Client frames are checked for shape and type here,
+the way the join form checks a nickname; the rules stay in the services.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http.request import split_domain_port, validate_host
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chat.avatars import AVATAR_KEYS, DEFAULT_AVATAR
+from chat.errors import ChatError
+from chat.forms import NICKNAME_MAX_LENGTH
+from chat.identity import User
+from chat.payloads import frame
+from chat.presence import OnlineUser
+from chat.protocol import BinaryUnsupported, InvalidField, InvalidFrame, InvalidJson, UnknownType
+
+# The old page picks "img/a1.jpg" .. "img/a12.jpg"; the shipped SVGs have the same numbers.
+HEADERIMG = re.compile(r"img/(a\d{1,2})\.jpg")
+# The new protocol's presence frames and the old page's names for them.
+PRESENCE_TYPES = {"presence.joined": "login", "presence.left": "logout"}
+
+
+class InvalidName(ChatError):
+    code = "invalid_name"
+
+
+class NameInUse(ChatError):
+    code = "name_in_use"
+    detail = gettext_lazy("That name is in use right now. Please choose another one.")
+
+
+class NotLoggedIn(ChatError):
+    code = "not_logged_in"
+    detail = gettext_lazy("Log in before sending messages.")
+
+
+class AlreadyLoggedIn(ChatError):
+    code = "already_logged_in"
+    detail = gettext_lazy("You are logged in already.")
+
+
+@dataclass(frozen=True)
+class Login:
+    name: str
+    avatar: str  # one of AVATAR_KEYS
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+
+
+def avatar_from_headerimg(path) -> str:
+    """The shipped avatar for the old page's path; the default for anything else."""
+    match = HEADERIMG.fullmatch(path) if isinstance(path, str) else None
+    if match and match.group(1) in AVATAR_KEYS:
+        return match.group(1)
+    return DEFAULT_AVATAR
+
+
+def _name_clean(name: str) -> str:
+    name = name.strip()
+    try:
+        if not 0 < len(name) <= NICKNAME_MAX_LENGTH:
+            raise ValidationError("length")
+        User.username_validator(name)
+    except ValidationError as error:
+        raise InvalidName(
+            _("A name must be 1 to %(max)d characters: letters, digits and @ . + - _ only.")
+            % {"max": NICKNAME_MAX_LENGTH}
+        ) from error
+    return name
+
+
+def _login(data: dict) -> Login:
+    name = data.get("msg")
+    headerimg = data.get("headerimg")
+    if not isinstance(name, str) or not isinstance(headerimg, str | None):
+        raise InvalidField(_("“msg” and “headerimg” must be text."))
+    return Login(name=_name_clean(name), avatar=avatar_from_headerimg(headerimg))
+
+
+def _say(data: dict) -> Say:
+    text = data.get("msg")
+    if not isinstance(text, str):
+        raise InvalidField(_("“msg” must be text."))
+    return Say(text=text)
+
+
+PARSERS = {"login": _login, "user": _say}
+
+
+def legacy_frame_parse(*, text: str | None, binary: bytes | None = None):
+    """The command a frame of the old page asks for; a ChatError saying why when none."""
+    if binary is not None:
+        raise BinaryUnsupported(_("Binary frames are not supported; send JSON text frames."))
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError, TypeError) as error:
+        raise InvalidJson(_("The frame is not valid JSON.")) from error
+    if not isinstance(data, dict):
+        raise InvalidFrame(_("A frame must be a JSON object."))
+    frame_type = data.get("type")
+    parser = PARSERS.get(frame_type) if isinstance(frame_type, str) else None
+    if parser is None:
+        raise UnknownType(_("Unknown frame type."))
+    return parser(data)
+
+
+def _proxy_says_https(headers: dict) -> bool:
+    # The same rule as HttpRequest.is_secure(): believe a proxy only when configured to.
+    if not settings.SECURE_PROXY_SSL_HEADER:
+        return False
+    meta_name, secure_value = settings.SECURE_PROXY_SSL_HEADER
+    header = meta_name.removeprefix("HTTP_").replace("_", "-").lower().encode("latin-1")
+    value = headers.get(header, b"").decode("latin-1").split(",", 1)[0]
+    return value.strip() == secure_value
+
+
+def site_url(scope) -> str:
+    """``http(s)://host`` of this server as the socket reached it; "" when the host is unknown.
+
+    The old page may be served from another origin, where a bare path would point at
+    that origin. The Host header is checked against ALLOWED_HOSTS because it goes into
+    URLs that a page loads.
+    """
+    headers = dict(scope.get("headers", []))
+    host = headers.get(b"host", b"").decode("latin-1")
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return ""
+    secure = scope.get("scheme") == "wss" or _proxy_says_https(headers)
+    return f"{'https' if secure else 'http'}://{host}"
+
+
+def headerimg_url(avatar_url: str, *, site: str) -> str:
+    """An avatar's URL (user_payload's "avatar") made absolute for the old page."""
+    return urljoin(f"{site}/", avatar_url) if site else avatar_url
+
+
+def _local(moment: datetime | str) -> datetime:
+    # Presence stores keep "since" as a datetime (memory) or as ISO text (shared stores).
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
+def user_list(online: list[OnlineUser], *, site: str) -> list[dict]:
+    """The old page's ``user_list``: the presence store's entries for a room, oldest first."""
+    return [
+        {
+            "username": entry.user["name"],
+            "headerimg": headerimg_url(entry.user["avatar"], site=site),
+            "login_time": _local(entry.since).strftime("%H:%M"),
+        }
+        for entry in online
+    ]
+
+
+def presence_frame(presence_type: str, *, name: str, online: list[OnlineUser], site: str) -> str:
+    """``login`` / ``logout`` for a new-protocol ``presence.joined`` / ``presence.left``."""
+    return frame(PRESENCE_TYPES[presence_type], msg=name, user_list=user_list(online, site=site))
+
+
+def user_frame(message: dict, *, site: str) -> str:
+    """The old page's ``user`` frame for a new-protocol message payload."""
+    author = message["author"]
+    created = _local(message["created"])
+    fields = {
+        "from": author["name"],
+        "msg": message["body"],
+        "headerimg": headerimg_url(author["avatar"], site=site),
+        "create_time": created.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    return frame("user", **fields)
+
+
+def system_frame(text: str) -> str:
+    return frame("system", msg=text)
+
+
+def handshake_frame() -> str:
+    return frame("handShake", msg=_("Connected. Log in with a name to chat."))

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chat.avatars import AVATAR_CHOICES, DEFAULT_AVATAR, avatar_url
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    avatar = models.CharField(
+        _("avatar"), max_length=16, choices=AVATAR_CHOICES, default=DEFAULT_AVATAR
+    )
+    is_guest = models.BooleanField(_("guest"), default=True)
+    # Where the account was made: "legacy" names belong to the PHP room's page
+    # (chat/legacy.py), which may log in with them again; "web" names may not.
+    source = models.CharField(
+        _("source"),
+        max_length=16,
+        choices=[("web", "web"), ("legacy", "legacy")],
+        default="web",
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+    @property
+    def avatar_url(self) -> str:
+        return avatar_url(self.avatar)
+
+
+class Room(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("creator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rooms_created",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    # The seq of the room's newest message. Taking the next one locks this row, which
+    # serialises sends within a room: seqs have no gaps and follow commit order.
+    last_seq = models.BigIntegerField(_("last message number"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MessageQuerySet(models.QuerySet):
+    def in_room(self, room: Room) -> "MessageQuerySet":
+        return self.filter(room=room)
+
+    def before(self, message_id: int) -> "MessageQuerySet":
+        return self.filter(id__lt=message_id)
+
+    def after(self, message_id: int) -> "MessageQuerySet":
+        return self.filter(id__gt=message_id)
+
+    def with_author(self) -> "MessageQuerySet":
+        return self.select_related("author__profile")
+
+
+class Message(models.Model):
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    body = models.TextField(_("body"))
+    # 1, 2, 3… within the room: a client that sees 7 after 5 knows it missed 6.
+    seq = models.BigIntegerField(_("number in room"), editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    # Chosen by the sending page so that a resend after a dropped connection is
+    # recognised instead of saved twice. NULL (not "") means "none given", so the
+    # per-author unique constraint below leaves such messages alone.
+    client_msg_id = models.CharField(  # noqa: DJ001
+        _("client message id"), max_length=64, null=True, blank=True
+    )
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["room", "id"], name="message_room_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "seq"], name="message_unique_seq_per_room"),
+            models.UniqueConstraint(
+                fields=["author", "client_msg_id"],
+                condition=models.Q(client_msg_id__isnull=False),
+                name="message_unique_client_msg_id_per_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} in {self.room}: {self.body[:40]}"

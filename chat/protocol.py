@@ -1,0 +1,115 @@
+"""Parsing the new page's client frames (docs/protocol.md) into checked commands.
+
+Only shapes and types are checked here; the rules (length, emptiness, who may
+do what) belong to the services.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from chat.errors import ChatError
+
+CLIENT_MSG_ID_MAX_LENGTH = 64
+HISTORY_LIMIT_MAX = 100
+
+
+class InvalidJson(ChatError):
+    code = "invalid_json"
+
+
+class InvalidFrame(ChatError):
+    code = "invalid_frame"
+
+
+class UnknownType(ChatError):
+    code = "unknown_type"
+
+
+class InvalidField(ChatError):
+    code = "invalid_field"
+
+
+class BinaryUnsupported(ChatError):
+    code = "binary_unsupported"
+
+
+@dataclass(frozen=True)
+class SendMessage:
+    body: str
+    client_msg_id: str | None
+
+
+@dataclass(frozen=True)
+class FetchHistory:
+    before_id: int | None
+    after_id: int | None
+    limit: int
+
+
+@dataclass(frozen=True)
+class Ping:
+    pass
+
+
+def _optional_int(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidField(_("“%(field)s” must be a whole number.") % {"field": name})
+    return value
+
+
+def _send(data: dict) -> SendMessage:
+    body = data.get("body")
+    if not isinstance(body, str):
+        raise InvalidField(_("“body” must be text."))
+    client_msg_id = data.get("client_msg_id")
+    if client_msg_id is not None and (
+        not isinstance(client_msg_id, str) or not 0 < len(client_msg_id) <= CLIENT_MSG_ID_MAX_LENGTH
+    ):
+        raise InvalidField(
+            _("“client_msg_id” must be text of 1 to %(max)d characters.")
+            % {"max": CLIENT_MSG_ID_MAX_LENGTH}
+        )
+    return SendMessage(body=body, client_msg_id=client_msg_id)
+
+
+def _history(data: dict) -> FetchHistory:
+    before_id = _optional_int(data, "before_id")
+    after_id = _optional_int(data, "after_id")
+    if before_id is not None and after_id is not None:
+        raise InvalidField(_("Give “before_id” or “after_id”, not both."))
+    limit = _optional_int(data, "limit")
+    if limit is None:
+        limit = settings.CHAT_HISTORY_PAGE_SIZE
+    if not 1 <= limit <= HISTORY_LIMIT_MAX:
+        raise InvalidField(_("“limit” must be between 1 and %(max)d.") % {"max": HISTORY_LIMIT_MAX})
+    return FetchHistory(before_id=before_id, after_id=after_id, limit=limit)
+
+
+PARSERS = {
+    "message.send": _send,
+    "history": _history,
+    "ping": lambda data: Ping(),
+}
+
+
+def client_frame_parse(*, text: str | None, binary: bytes | None = None):
+    """The command a text frame asks for; a ChatError saying why when it asks for none."""
+    if binary is not None:
+        raise BinaryUnsupported(_("Binary frames are not supported; send JSON text frames."))
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError, TypeError) as error:
+        raise InvalidJson(_("The frame is not valid JSON.")) from error
+    if not isinstance(data, dict):
+        raise InvalidFrame(_("A frame must be a JSON object."))
+    frame_type = data.get("type")
+    parser = PARSERS.get(frame_type) if isinstance(frame_type, str) else None
+    if parser is None:
+        raise UnknownType(_("Unknown frame type."))
+    return parser(data)

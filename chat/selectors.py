@@ -1,0 +1,62 @@
+"""Reads: what a room holds and who may see it."""
+
+from chat.models import Message, Room
+from chat.payloads import message_payload
+
+
+def room_get(*, slug: str) -> Room | None:
+    return Room.objects.filter(slug=slug).first()
+
+
+def messages_page(
+    *, room: Room, before_id: int | None = None, after_id: int | None = None, limit: int
+) -> tuple[list[Message], bool]:
+    """One page of a room's history in ascending id order, and whether more lie beyond it.
+
+    With ``after_id`` the page starts right after that id (catching up); otherwise
+    it ends right before ``before_id``, or at the newest message.
+    """
+    messages = Message.objects.in_room(room).with_author().select_related("room")
+    if after_id is not None:
+        page = list(messages.after(after_id).order_by("id")[: limit + 1])
+        return page[:limit], len(page) > limit
+    if before_id is not None:
+        messages = messages.before(before_id)
+    page = list(messages.order_by("-id")[: limit + 1])
+    has_more = len(page) > limit
+    return list(reversed(page[:limit])), has_more
+
+
+def room_catch_up(*, room: Room, after_id: int | None, limit: int) -> tuple[int, list[dict] | None]:
+    """The room's newest seq now, and the messages after ``after_id`` up to it.
+
+    The messages are None when there are more than ``limit``: too many to replay.
+    The seq is read first, so every message up to it is committed and included;
+    anything later reaches the caller through the room's group.
+    """
+    last_seq = Room.objects.values_list("last_seq", flat=True).get(pk=room.pk)
+    if after_id is None:
+        return last_seq, []
+    missed = list(
+        Message.objects.in_room(room)
+        .after(after_id)
+        .filter(seq__lte=last_seq)
+        .with_author()
+        .select_related("room")
+        .order_by("seq")[: limit + 1]
+    )
+    if len(missed) > limit:
+        return last_seq, None
+    return last_seq, [message_payload(message) for message in missed]
+
+
+def messages_between(*, room: Room, after_seq: int, before_seq: int) -> list[dict]:
+    """The messages a socket missed between two it received (a dropped notification)."""
+    missed = (
+        Message.objects.in_room(room)
+        .filter(seq__gt=after_seq, seq__lt=before_seq)
+        .with_author()
+        .select_related("room")
+        .order_by("seq")
+    )
+    return [message_payload(message) for message in missed]

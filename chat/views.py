@@ -1,0 +1,96 @@
+from asgiref.sync import async_to_sync
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chat import identity, services
+from chat.errors import NicknameTaken
+from chat.forms import GuestJoinForm, GuestUpgradeForm, RoomCreateForm, SignupForm
+from chat.models import Room
+from chat.presence import presence_store
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def room_list(request):
+    rooms = list(Room.objects.all())
+    counts = async_to_sync(presence_store().counts)(rooms=[room.slug for room in rooms])
+    for room in rooms:
+        room.online_count = counts[room.slug]
+    return render(request, "chat/room_list.html", {"rooms": rooms, "form": RoomCreateForm()})
+
+
+@login_required
+@require_POST
+def room_create(request):
+    form = RoomCreateForm(request.POST)
+    if not form.is_valid():
+        return render(request, "chat/room_list.html", {"rooms": Room.objects.all(), "form": form})
+    try:
+        room = services.room_create(
+            creator=request.user, title=form.cleaned_data["title"], slug=form.cleaned_data["slug"]
+        )
+    except IntegrityError:
+        form.add_error("slug", _("A room with this address exists already."))
+        return render(request, "chat/room_list.html", {"rooms": Room.objects.all(), "form": form})
+    return redirect("room-detail", slug=room.slug)
+
+
+@login_required
+def room_detail(request, slug):
+    room = get_object_or_404(Room, slug=slug)
+    return render(request, "chat/room_detail.html", {"room": room})
+
+
+def guest_join(request):
+    next_url = _next_url(request, default="/chat/lobby/")
+    form = GuestJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = identity.guest_create(
+                nickname=form.cleaned_data["nickname"], avatar=form.cleaned_data["avatar"]
+            )
+        except NicknameTaken as error:
+            form.add_error("nickname", error.detail)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url)
+    return render(request, "chat/join.html", {"form": form, "next": next_url})
+
+
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        identity.profile_set(user=user, avatar=form.cleaned_data["avatar"], is_guest=False)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(_next_url(request, default="/"))
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def guest_upgrade(request):
+    if not request.user.profile.is_guest:
+        return redirect("room-list")
+    form = GuestUpgradeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        identity.guest_upgrade(user=request.user, password=form.cleaned_data["new_password1"])
+        # Changing the password ends other sessions; keep this one signed in.
+        update_session_auth_hash(request, request.user)
+        messages.success(
+            request, _("Your account now has a password. Your name and messages stay yours.")
+        )
+        return redirect("room-list")
+    return render(request, "registration/upgrade.html", {"form": form})

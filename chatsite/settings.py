@@ -1,0 +1,167 @@
+"""Settings for the chat site, read from the environment only (12-factor).
+
+The defaults are safe for production: DEBUG is off, and then SECRET_KEY and
+ALLOWED_HOSTS must be set. Without DATABASE_URL and REDIS_URL the site runs on
+the embedded default, SQLite and Channels' in-memory layer; those two variables
+switch to PostgreSQL and Redis.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# Off unless asked for: `make run` and the tests set DEBUG=true for development.
+DEBUG = env.bool("DEBUG", default=False)
+_DEV_SECRET = "dev-only-insecure-secret-key-never-use-in-production"
+
+if DEBUG:
+    SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET)
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+else:
+    if not env.str("SECRET_KEY", default=""):
+        raise ImproperlyConfigured("DEBUG is off: set the SECRET_KEY environment variable.")
+    if not env.list("ALLOWED_HOSTS", default=[]):
+        raise ImproperlyConfigured(
+            "DEBUG is off: set ALLOWED_HOSTS to the site's host names, comma-separated."
+        )
+    SECRET_KEY = env.str("SECRET_KEY")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    if "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS=* is refused when DEBUG is off: it would let any site's "
+            "pages open WebSockets to this server. List the real host names."
+        )
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "chat",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "chatsite.urls"
+ASGI_APPLICATION = "chatsite.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+# Chosen, not defaulted: a channel holds up to CHANNEL_CAPACITY notifications for a socket
+# that has fallen behind, each for CHANNEL_EXPIRY seconds. Past that they are dropped, and
+# the socket recovers the messages from the database by their numbers (chat/stream.py).
+CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=1000)
+CHANNEL_EXPIRY = env.int("CHANNEL_EXPIRY", default=60)
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": CHANNEL_CAPACITY,
+                "expiry": CHANNEL_EXPIRY,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_CAPACITY, "expiry": CHANNEL_EXPIRY},
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "guest-join"
+LOGIN_REDIRECT_URL = "room-list"
+LOGOUT_REDIRECT_URL = "room-list"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # runserver's access log has a handler of its own; without this each line shows twice.
+    "loggers": {"django.channels.server": {"handlers": ["console"], "propagate": False}},
+}
+
+# Chat rules. Defaults are the documented limits (docs/protocol.md).
+CHAT_MESSAGE_MAX_LENGTH = env.int("CHAT_MESSAGE_MAX_LENGTH", default=4000)
+CHAT_HISTORY_PAGE_SIZE = env.int("CHAT_HISTORY_PAGE_SIZE", default=50)
+CHAT_RATE_LIMIT_MESSAGES = env.int("CHAT_RATE_LIMIT_MESSAGES", default=20)
+CHAT_RATE_LIMIT_SECONDS = env.float("CHAT_RATE_LIMIT_SECONDS", default=10.0)
+CHAT_BACKFILL_LIMIT = env.int("CHAT_BACKFILL_LIMIT", default=500)
+CHAT_MAX_CONNECTIONS_PER_USER = env.int("CHAT_MAX_CONNECTIONS_PER_USER", default=10)
+CHAT_MAX_FRAME_BYTES = env.int("CHAT_MAX_FRAME_BYTES", default=64 * 1024)
+# A live process refreshes its connections every heartbeat; a connection not refreshed
+# for the TTL (its process died) is swept and its user announced as left.
+CHAT_PRESENCE_HEARTBEAT_SECONDS = env.float("CHAT_PRESENCE_HEARTBEAT_SECONDS", default=20.0)
+CHAT_PRESENCE_TTL_SECONDS = env.float("CHAT_PRESENCE_TTL_SECONDS", default=60.0)
+# The PHP chat room's WebSocket endpoint at / and /ws/legacy/<slug>/ (docs/legacy.md).
+CHAT_LEGACY_ENDPOINT = env.bool("CHAT_LEGACY_ENDPOINT", default=True)

@@ -1,0 +1,204 @@
+// The room page: wires the socket, the message list, the online list and the composer.
+// gettext, ngettext and interpolate come from Django's JavaScript catalog (jsi18n).
+
+import { Composer } from "./composer.js";
+import { MessageList } from "./message_list.js";
+import { OnlineList } from "./online_list.js";
+import { ReconnectingSocket } from "./socket.js";
+
+const NOTICE_MS = 6000;
+
+const byId = (id) => document.getElementById(id);
+const readJson = (id) => JSON.parse(byId(id).textContent);
+
+const slug = readJson("room-slug");
+let me = { id: readJson("me-id"), name: readJson("me-name"), avatar: readJson("me-avatar") };
+
+const STATE_LABELS = {
+  connecting: gettext("Connecting…"),
+  online: gettext("Online"),
+  reconnecting: gettext("Reconnecting…"),
+  closed: gettext("Disconnected"),
+};
+
+// --- notices and connection state ---------------------------------------------------
+
+const notice = byId("notice");
+let noticeTimer = null;
+
+function showNotice(text, { sticky = false } = {}) {
+  clearTimeout(noticeTimer);
+  notice.textContent = text;
+  notice.hidden = false;
+  if (!sticky) noticeTimer = setTimeout(() => { notice.hidden = true; }, NOTICE_MS);
+}
+
+const connectionState = byId("connection-state");
+
+function showState(state) {
+  connectionState.dataset.state = state;
+  connectionState.querySelector(".state-label").textContent = STATE_LABELS[state] ?? state;
+  if (state !== "online") messages.connectionLost();
+}
+
+// --- the parts ------------------------------------------------------------------------
+
+let socket = null;
+
+function newClientMsgId() {
+  if (window.crypto?.randomUUID) return window.crypto.randomUUID();
+  const bytes = new Uint8Array(12);
+  window.crypto.getRandomValues(bytes);
+  return `c-${Date.now().toString(36)}-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+function sendMessage(clientMsgId, body) {
+  // Offline, the message stays pending; the next welcome sends it.
+  socket.send({ type: "message.send", body, client_msg_id: clientMsgId });
+}
+
+const messages = new MessageList({
+  elements: {
+    list: byId("messages"),
+    scroller: byId("message-scroller"),
+    loadOlder: byId("load-older"),
+    historyStart: byId("history-start"),
+    emptyNote: byId("empty-room"),
+    jumpLatest: byId("jump-latest"),
+  },
+  templates: { message: byId("message-template"), systemLine: byId("system-line-template") },
+  me,
+  onLoadOlder: (lowestId) => socket.send({ type: "history", before_id: lowestId }),
+  onRetry: (clientMsgId) => {
+    const body = messages.retry(clientMsgId);
+    if (body !== null) sendMessage(clientMsgId, body);
+  },
+});
+
+const online = new OnlineList({
+  list: byId("online-list"),
+  counters: [byId("online-count"), byId("toggle-online-count")],
+  template: byId("online-user-template"),
+  me,
+});
+
+new Composer({
+  form: byId("composer"),
+  input: byId("message-input"),
+  button: byId("send"),
+  onSend: (body) => {
+    const clientMsgId = newClientMsgId();
+    messages.addPending(clientMsgId, body);
+    sendMessage(clientMsgId, body);
+  },
+});
+
+// --- frames from the server -----------------------------------------------------------
+
+function requestHistory(fields = {}) {
+  socket.send({ type: "history", ...fields });
+}
+
+const handlers = {
+  welcome(frame) {
+    me = frame.me;
+    messages.setMe(me);
+    online.setMe(me);
+    online.reset(frame.online ?? [], frame.count);
+    // A reconnect asked for what came after our newest message (the socket's URL says
+    // after_id): the server replays it before `synced`. A first visit loads the newest page.
+    if (messages.isEmpty) requestHistory();
+  },
+
+  synced(frame) {
+    if (!frame.complete) {
+      // Too much was missed to replay: start again from the newest page.
+      messages.clearConfirmed();
+      requestHistory();
+    }
+    // Sent again with the same ids: the server saves each once and acks it either way.
+    messages.outbox().forEach(({ clientMsgId, body }) => sendMessage(clientMsgId, body));
+  },
+
+  history(frame) {
+    const page = frame.messages ?? [];
+    if (frame.after_id !== null && frame.after_id !== undefined) {
+      messages.showNewer(page);
+    } else if (frame.before_id !== null && frame.before_id !== undefined) {
+      messages.showOlder(page, frame.has_more);
+    } else {
+      messages.showNewest(page, frame.has_more);
+    }
+  },
+
+  message(frame) {
+    messages.showNewer([frame.message]);
+  },
+
+  ack(frame) {
+    messages.ack(frame.client_msg_id, frame.id, frame.created);
+  },
+
+  error(frame) {
+    if (frame.client_msg_id) messages.fail(frame.client_msg_id, frame.detail);
+    else showNotice(frame.detail || gettext("Something went wrong."));
+  },
+
+  "presence.joined"(frame) {
+    const isNew = online.add(frame.user, new Date());
+    online.setCount(frame.count);
+    if (isNew && frame.user.id !== me.id) {
+      messages.addSystemLine(interpolate(gettext("%s joined"), [frame.user.name]));
+    }
+  },
+
+  "presence.left"(frame) {
+    const wasHere = online.remove(frame.user.id);
+    online.setCount(frame.count);
+    if (wasHere && frame.user.id !== me.id) {
+      messages.addSystemLine(interpolate(gettext("%s left"), [frame.user.name]));
+    }
+  },
+
+  pong() {},
+};
+
+function onClose(code) {
+  if (code === 4401) {
+    const next = encodeURIComponent(window.location.pathname);
+    window.location.assign(`/join/?next=${next}`);
+    return false;
+  }
+  if (code === 4404) {
+    showNotice(gettext("This room was not found. It may have been removed."), { sticky: true });
+    return false;
+  }
+  if (code === 4429) {
+    showNotice(gettext("You have too many chat windows open. Close some; this one keeps trying."));
+  }
+  return true; // reconnect with backoff
+}
+
+const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+const socketUrl = () => {
+  const url = `${scheme}://${window.location.host}/ws/chat/${slug}/`;
+  return messages.isEmpty ? url : `${url}?after_id=${messages.highestId}`;
+};
+socket = new ReconnectingSocket(socketUrl, {
+  onFrame: (frame) => {
+    if (Object.hasOwn(handlers, frame.type)) handlers[frame.type](frame);
+  },
+  onState: showState,
+  onClose,
+});
+socket.start();
+
+// --- phone layout: the online list slides over the messages -----------------------------
+
+const layout = byId("room-layout");
+const toggle = byId("toggle-online");
+toggle.addEventListener("click", () => {
+  const open = layout.dataset.sidebar !== "open";
+  layout.dataset.sidebar = open ? "open" : "closed";
+  toggle.setAttribute("aria-expanded", String(open));
+});

@@ -1,0 +1,149 @@
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import redis
+from channels.layers import channel_layers
+
+from chat import limits, presence
+from tests.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def missing(what: str) -> None:
+    """A needed service is absent: a failure in CI, a skip on a developer's machine."""
+    if IN_CI:
+        pytest.fail(f"{what} is required when CI=true", pytrace=False)
+    pytest.skip(f"{what} is not available")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redis_layer(url: str) -> dict:
+    return {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}
+    }
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """REDIS_URL when set, else a throwaway redis-server of the suite's own."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing("Redis (set REDIS_URL or install redis-server)")
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="chat-redis-")
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                missing(f"a redis-server on port {port} (it did not start)")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _use_layer(settings, layers: dict) -> None:
+    settings.CHANNEL_LAYERS = layers
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def isolated_realtime(settings):
+    """Each test starts with an empty in-memory channel layer and nobody online."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    _use_layer(settings, MEMORY_LAYER)
+    settings.REDIS_URL = ""
+    presence._store = presence.MemoryPresence()
+    limits._memory = limits.MemoryRateLimiter()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def redis_settings(settings, redis_url):
+    """The channel layer, presence and rate limits on a real, emptied Redis."""
+    redis.Redis.from_url(redis_url).flushdb()
+    _use_layer(settings, redis_layer(redis_url))
+    settings.REDIS_URL = redis_url
+    return redis_url
+
+
+@pytest.fixture(params=["memory", "redis"])
+def layer(request):
+    """Runs a test once on the in-memory layer and once on a real Redis."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_settings")
+    return request.param
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def lobby(db):
+    """The lobby from the data migration (recreated after a transactional test's flush)."""
+    from chat.models import Room
+
+    return Room.objects.get_or_create(slug="lobby", defaults={"title": "Lobby"})[0]
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def other_room(db):
+    from chat.models import Room
+
+    return Room.objects.create(slug="other", title="Other")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread while its browser is open, and asyncio tests cannot start one after it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,42 @@
+import pytest
+
+from chat.selectors import messages_page
+from tests.factories import MessageFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room_with_ten():
+    room = RoomFactory()
+    ids = [MessageFactory(room=room).pk for _ in range(10)]
+    MessageFactory()  # another room's message never shows up
+    return room, ids
+
+
+def test_the_newest_page_ends_at_the_newest_message(room_with_ten):
+    room, ids = room_with_ten
+    page, has_more = messages_page(room=room, limit=4)
+    assert [m.pk for m in page] == ids[6:]
+    assert has_more
+
+
+def test_before_id_pages_backwards(room_with_ten):
+    room, ids = room_with_ten
+    page, has_more = messages_page(room=room, before_id=ids[3], limit=4)
+    assert [m.pk for m in page] == ids[:3]
+    assert not has_more
+
+
+def test_after_id_pages_forwards(room_with_ten):
+    room, ids = room_with_ten
+    page, has_more = messages_page(room=room, after_id=ids[4], limit=5)
+    assert [m.pk for m in page] == ids[5:]
+    assert not has_more
+
+
+def test_a_page_costs_one_query(room_with_ten, django_assert_num_queries):
+    room, _ = room_with_ten
+    with django_assert_num_queries(1):
+        page, _ = messages_page(room=room, limit=50)
+        [(m.author.profile.avatar, m.room.slug) for m in page]
