@@ -3,7 +3,7 @@
 import asyncio
 import logging
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 from django.http import JsonResponse
@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 CHECK_TIMEOUT_SECONDS = 3
 
 
-@database_sync_to_async
+@sync_to_async
 def _database_ok() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
