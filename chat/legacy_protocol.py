@@ -5,7 +5,6 @@ the same core as the new page. Client frames are checked for shape and type here
 the way the join form checks a nickname; the rules stay in the services.
 """
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +23,7 @@ from chat.forms import NICKNAME_MAX_LENGTH
 from chat.identity import User
 from chat.payloads import frame
 from chat.presence import OnlineUser
-from chat.protocol import BinaryUnsupported, InvalidField, InvalidFrame, InvalidJson, UnknownType
+from chat.protocol import InvalidField, frame_parse
 
 # The old page picks "img/a1.jpg" .. "img/a12.jpg"; the shipped SVGs have the same numbers.
 HEADERIMG = re.compile(r"img/(a\d{1,2})\.jpg")
@@ -104,19 +103,7 @@ PARSERS = {"login": _login, "user": _say}
 
 def legacy_frame_parse(*, text: str | None, binary: bytes | None = None):
     """The command a frame of the old page asks for; a ChatError saying why when none."""
-    if binary is not None:
-        raise BinaryUnsupported(_("Binary frames are not supported; send JSON text frames."))
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError, TypeError) as error:
-        raise InvalidJson(_("The frame is not valid JSON.")) from error
-    if not isinstance(data, dict):
-        raise InvalidFrame(_("A frame must be a JSON object."))
-    frame_type = data.get("type")
-    parser = PARSERS.get(frame_type) if isinstance(frame_type, str) else None
-    if parser is None:
-        raise UnknownType(_("Unknown frame type."))
-    return parser(data)
+    return frame_parse(text=text, binary=binary, parsers=PARSERS)
 
 
 def _proxy_says_https(headers: dict) -> bool:

@@ -98,8 +98,9 @@ PARSERS = {
 }
 
 
-def client_frame_parse(*, text: str | None, binary: bytes | None = None):
-    """The command a text frame asks for; a ChatError saying why when it asks for none."""
+def frame_parse(*, text: str | None, binary: bytes | None, parsers: dict):
+    """The command a text frame asks for, by its ``type`` in ``parsers``; a ChatError
+    saying why when it asks for none. Shared by both WebSocket protocols."""
     if binary is not None:
         raise BinaryUnsupported(_("Binary frames are not supported; send JSON text frames."))
     try:
@@ -109,7 +110,12 @@ def client_frame_parse(*, text: str | None, binary: bytes | None = None):
     if not isinstance(data, dict):
         raise InvalidFrame(_("A frame must be a JSON object."))
     frame_type = data.get("type")
-    parser = PARSERS.get(frame_type) if isinstance(frame_type, str) else None
+    parser = parsers.get(frame_type) if isinstance(frame_type, str) else None
     if parser is None:
         raise UnknownType(_("Unknown frame type."))
     return parser(data)
+
+
+def client_frame_parse(*, text: str | None, binary: bytes | None = None):
+    """The command a frame of the room page asks for (docs/protocol.md)."""
+    return frame_parse(text=text, binary=binary, parsers=PARSERS)
