@@ -65,12 +65,15 @@ export class MessageList {
 
   // An older page, prepended without moving what the reader is looking at.
   showOlder(messages, hasOlder) {
-    const { scrollTop, scrollHeight } = this.scroller;
+    // Pin the node at the top of what we hold: wherever it was on screen, it stays,
+    // whatever grows above it (older messages, the button giving way to a note).
+    const anchor = this.list.firstElementChild;
+    const anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
     messages.forEach((message) => this.add(message));
-    this.scroller.scrollTop = scrollTop + (this.scroller.scrollHeight - scrollHeight);
     this.hasOlder = hasOlder;
     this.loadingOlder = false;
     this.updateChrome();
+    if (anchor) this.scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
   }
 
   // Messages newer than what we hold: a catch-up page or one live message.

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.servers import live_server
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,6 +16,13 @@ SCREENSHOT = ROOT / (
     "docs/screenshot.png" if os.environ.get("UPDATE_SCREENSHOT") else "test-artifacts/room.png"
 )
 HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """A server of this module's own: its lobby holds only these tests' messages."""
+    with live_server() as url:
+        yield url
 
 
 def test_two_people_chat_and_see_each_other(people):
@@ -36,6 +45,7 @@ def test_two_people_chat_and_see_each_other(people):
     expect(sent).to_have_count(1)
     expect(sent).to_contain_class("mine")
     expect(sent).not_to_contain_class("pending")  # confirmed by the server
+    bob.send("Hi Alice! Try sending some HTML:")
 
     bob.send(HOSTILE)
     body = a.locator("#messages .message .body", has_text=HOSTILE)
