@@ -14,7 +14,9 @@ from chat.broadcast import room_group, user_group
 from chat.errors import ChatError, ServerError
 from chat.heartbeat import heartbeat
 from chat.i18n import language_from_scope
+from chat.lifetime import LeavesOnAnyExit
 from chat.limits import frame_too_big
+from chat.logging import log_event
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
 from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
 from chat.protocol import FetchHistory, Ping, SendMessage, client_frame_parse
@@ -34,9 +36,10 @@ def _after_id(scope) -> int | None:
     return int(values[0]) if values and values[0].isdigit() else None
 
 
-class ChatConsumer(AsyncWebsocketConsumer):
+class ChatConsumer(LeavesOnAnyExit, AsyncWebsocketConsumer):
     room = None
     me: dict | None = None
+    left = False
     language = settings.LANGUAGE_CODE
 
     async def connect(self):
@@ -54,7 +57,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             return
         store = presence_store()
         if await store.connection_count(user_id=user.pk) >= settings.CHAT_MAX_CONNECTIONS_PER_USER:
-            logger.info("connection cap user=%s", user.pk)
+            log_event(logger, "connection_cap", user=user.pk)
             await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
             return
         self.room, self.me = room, user_payload(self.user)
@@ -82,22 +85,23 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=frame("synced", complete=complete))
         if first:
             await presence_announce(room=room.slug, user=self.me, frame_type="presence.joined")
-        logger.info("connect user=%s room=%s", user.pk, room.slug)
+        log_event(logger, "connect", user=user.pk, room=room.slug)
 
-    async def disconnect(self, code):
-        if self.me is None:
+    async def leave(self, *, code):
+        if self.me is None or self.left:
             return
+        self.left = True
         heartbeat().remove(channel_name=self.channel_name)
         await self.channel_layer.group_discard(room_group(self.room.slug), self.channel_name)
         await self.channel_layer.group_discard(user_group(self.me["id"]), self.channel_name)
         await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
-        logger.info("disconnect user=%s room=%s code=%s", self.me["id"], self.room.slug, code)
+        log_event(logger, "disconnect", user=self.me["id"], room=self.room.slug, code=code)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.me is None:
             return  # closing: refused in connect
         if frame_too_big(text=text_data, binary=bytes_data):
-            logger.info("frame too big user=%s room=%s", self.me["id"], self.room.slug)
+            log_event(logger, "frame_too_big", user=self.me["id"], room=self.room.slug)
             await self.close(code=CLOSE_FRAME_TOO_BIG)
             return
         with translation.override(self.language):
@@ -115,16 +119,25 @@ class ChatConsumer(AsyncWebsocketConsumer):
             elif isinstance(command, Ping):
                 await self.send(text_data=frame("pong"))
         except ChatError as error:
+            if error.code == "rate_limited":
+                log_event(logger, "rate_limited", user=self.me["id"], room=self.room.slug)
             await self._send_error(error, client_msg_id)
         except Exception:
             # One bad frame must not take the connection down with it.
-            logger.exception("frame failed user=%s room=%s", self.me["id"], self.room.slug)
+            log_event(
+                logger,
+                "error",
+                level=logging.ERROR,
+                exc_info=True,
+                user=self.me["id"],
+                room=self.room.slug,
+            )
             await self._send_error(ServerError(), client_msg_id)
 
     async def chat_frame(self, event):
         """A frame rendered once by the sender's side, for every socket in the room."""
         for text in await self.stream.pass_on(event):
-            await self.send(text_data=text)
+            await self.send_quietly(text)
 
     async def chat_logout(self, event):
         """The user logged out somewhere: their sessions' sockets close too."""

@@ -34,7 +34,9 @@ from chat.legacy_protocol import (
     system_frame,
     user_frame,
 )
+from chat.lifetime import LeavesOnAnyExit
 from chat.limits import frame_too_big
+from chat.logging import log_event
 from chat.payloads import user_payload
 from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
 from chat.stream import RoomStream
@@ -45,10 +47,11 @@ LOBBY = "lobby"  # the room of the root path, where the old page (which knows no
 CLOSE_ROOM_NOT_FOUND = 4404
 
 
-class LegacyConsumer(AsyncWebsocketConsumer):
+class LegacyConsumer(LeavesOnAnyExit, AsyncWebsocketConsumer):
     room = None
     user = None
     me: dict | None = None  # user_payload(), set by a successful login
+    left = False
 
     async def connect(self):
         # No authentication: the old page has no session. Nothing is shared with this
@@ -64,16 +67,22 @@ class LegacyConsumer(AsyncWebsocketConsumer):
                 await self.close(code=CLOSE_ROOM_NOT_FOUND)
                 return
             await self.send(text_data=handshake_frame())
-        logger.info("legacy connect room=%s", self.room.slug)
+        log_event(logger, "legacy_connect", room=self.room.slug)
 
-    async def disconnect(self, code):
-        if self.me is None:
+    async def leave(self, *, code):
+        if self.me is None or self.left:
             return
+        self.left = True
         heartbeat().remove(channel_name=self.channel_name)
         await self.channel_layer.group_discard(room_group(self.room.slug), self.channel_name)
         await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
-        logger.info(
-            "legacy disconnect user=%s room=%s code=%s", self.me["id"], self.room.slug, code
+        log_event(
+            logger,
+            "disconnect",
+            user=self.me["id"],
+            room=self.room.slug,
+            code=code,
+            protocol="legacy",
         )
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -93,7 +102,14 @@ class LegacyConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=system_frame(str(error.detail)))
             except Exception:
                 # One bad frame must not take the connection down with it.
-                logger.exception("legacy frame failed room=%s", self.room.slug)
+                log_event(
+                    logger,
+                    "error",
+                    level=logging.ERROR,
+                    exc_info=True,
+                    user=self.me and self.me["id"],
+                    room=self.room.slug,
+                )
                 await self.send(text_data=system_frame(_("Something went wrong on the server.")))
 
     async def chat_frame(self, event):
@@ -110,7 +126,7 @@ class LegacyConsumer(AsyncWebsocketConsumer):
                 )
             else:
                 continue
-            await self.send(text_data=text)
+            await self.send_quietly(text)
 
     async def _login(self, command: Login):
         if self.me is not None:
@@ -141,7 +157,7 @@ class LegacyConsumer(AsyncWebsocketConsumer):
         heartbeat().add(consumer=self, room=self.room.slug, user_id=user.pk)
         # Reaches this socket too, through the group: the old page's own "login" frame.
         await presence_announce(room=self.room.slug, user=self.me, frame_type="presence.joined")
-        logger.info("legacy login user=%s room=%s", self.me["id"], self.room.slug)
+        log_event(logger, "connect", user=self.me["id"], room=self.room.slug, protocol="legacy")
 
     async def _say(self, command: Say):
         if self.me is None:

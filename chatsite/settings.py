@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from chat.redis_clients import channel_layer_host
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -39,6 +41,25 @@ else:
         )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Served over TLS, terminated by a proxy in front (nginx, a load balancer). On by default in
+# production; HTTPS=false only for trying the compose setup on http://localhost, where
+# secure cookies and a redirect to https would lock the browser out.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+if HTTPS:
+    # The TLS proxy tells whether the browser used https (deploy/nginx.conf sets the header).
+    # Without TLS there is no such proxy, and a client could claim https on its own.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# Container and load-balancer health probes speak plain HTTP to the app itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+# HSTS makes browsers refuse plain HTTP for this long: start small (SECURE_HSTS_SECONDS=3600)
+# the first time TLS goes live, since a mistake is remembered for the whole period.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 
 INSTALLED_APPS = [
     "daphne",
@@ -88,7 +109,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL", default="")
+# REDIS_URL: one URL or several, comma-separated. Password and TLS go in the URL:
+# redis://:password@host:6379/0, rediss://:password@host:6380/0?ssl_ca_certs=/path/ca.pem.
+# With several, the channel layer shards groups and channels across them; presence and the
+# rate limiter use the first, since their Lua scripts need all their keys on one node.
+REDIS_URLS = env.list("REDIS_URL", default=[])
+REDIS_URL = REDIS_URLS[0] if REDIS_URLS else ""
+# Sentinel: REDIS_SENTINELS lists the sentinels (host:port, comma-separated), and the host
+# of each REDIS_URL is the name of the master they watch: redis://:password@mymaster/0.
+REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
+REDIS_SENTINEL_PASSWORD = env.str("REDIS_SENTINEL_PASSWORD", default="")
 # Chosen, not defaulted: a channel holds up to CHANNEL_CAPACITY notifications for a socket
 # that has fallen behind, each for CHANNEL_EXPIRY seconds. Past that they are dropped, and
 # the socket recovers the messages from the database by their numbers (chat/stream.py).
@@ -99,7 +129,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    channel_layer_host(
+                        url, sentinels=REDIS_SENTINELS, sentinel_password=REDIS_SENTINEL_PASSWORD
+                    )
+                    for url in REDIS_URLS
+                ],
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": CHANNEL_EXPIRY,
             },
@@ -142,10 +177,24 @@ STORAGES = {
     },
 }
 
+# JSON lines on stdout in production (chat/logging.py), plain text while developing.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "chat.logging.JsonLinesFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # runserver's access log has a handler of its own; without this each line shows twice.
     "loggers": {"django.channels.server": {"handlers": ["console"], "propagate": False}},

@@ -50,3 +50,26 @@ async def test_presence_is_per_room(alice, bob, lobby, other_room):
     assert await alice_socket.receive_nothing(timeout=0.3)
     await alice_socket.disconnect()
     await bob_socket.disconnect()
+
+
+async def test_a_consumer_that_fails_still_leaves_the_room(alice, bob, lobby, layer):
+    """Channels skips disconnect() when a handler raises; the user must still go."""
+    from channels.layers import get_channel_layer
+
+    from chat.heartbeat import heartbeat
+
+    alice_socket, _ = await joined(alice)
+    bob_socket, _ = await joined(bob)
+    [alice_channel] = [
+        channel for channel, (_, user_id, _) in heartbeat().sockets.items() if user_id == alice.pk
+    ]
+
+    # An event no handler exists for makes Channels raise inside Alice's consumer.
+    await get_channel_layer().send(alice_channel, {"type": "no.such.handler"})
+
+    left = await next_presence(bob_socket, "presence.left", "alice")
+    assert left["count"] == 1
+    assert alice_channel not in heartbeat().sockets
+    with pytest.raises(ValueError, match="No handler for message type"):
+        await alice_socket.receive_output(timeout=1)
+    await bob_socket.disconnect()

@@ -288,6 +288,6 @@ async def test_logs_say_who_and_where_but_never_what(lobby, caplog):
     await socket.disconnect()
 
     user = await get_user_model().objects.aget(username="userLOG00001")
-    assert f"legacy login user={user.pk} room=lobby" in caplog.text
-    assert f"legacy disconnect user={user.pk} room=lobby" in caplog.text
+    assert f"connect user={user.pk} room=lobby protocol=legacy" in caplog.text
+    assert f"disconnect user={user.pk} room=lobby" in caplog.text
     assert "a private matter" not in caplog.text

@@ -1,0 +1,34 @@
+"""Leaving a room however a socket's consumer ends."""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+class LeavesOnAnyExit:
+    """Calls ``leave(code)`` once, whether the socket closed or the consumer failed.
+
+    Channels calls ``disconnect()`` only when the server reports the socket closed. A
+    handler that raises (Redis unreachable, a send on a socket that is closing) ends the
+    consumer without it, and its user would stay online for good: the heartbeat would
+    even keep renewing them. Subclasses implement ``leave`` and must make it idempotent.
+    """
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.leave(code=None)
+
+    async def disconnect(self, code):
+        await self.leave(code=code)
+
+    async def leave(self, *, code) -> None:
+        raise NotImplementedError
+
+    async def send_quietly(self, text: str) -> None:
+        """Send, or do nothing when the socket is closing: its disconnect is on the way."""
+        try:
+            await self.send(text_data=text)
+        except Exception:
+            logger.debug("send on a closing socket dropped", exc_info=True)
