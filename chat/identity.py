@@ -56,7 +56,11 @@ def legacy_guest_find(*, nickname: str):
     user = User.objects.select_related("profile").filter(username__iexact=nickname).first()
     if user is None:
         return None
+    # The old protocol proves nothing about who is typing: only a name that never was more
+    # than a legacy guest may be taken again. One with a password belongs to someone.
     if getattr(getattr(user, "profile", None), "source", None) != LEGACY:
+        raise NicknameTaken()
+    if user.has_usable_password():
         raise NicknameTaken()
     return user
 

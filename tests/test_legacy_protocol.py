@@ -119,3 +119,13 @@ def test_the_join_form_still_refuses_a_legacy_name():
     identity.legacy_guest_login(nickname="oldtimer", avatar="a1")
     with pytest.raises(NicknameTaken):
         identity.guest_create(nickname="oldtimer")
+
+
+@pytest.mark.django_db
+def test_a_legacy_name_that_got_a_password_is_no_longer_for_legacy_pages():
+    """The old protocol has no passwords: once a name has one, nobody may log in as it."""
+    legacy = identity.legacy_guest_login(nickname="oldtimer", avatar="a1")
+    identity.guest_upgrade(user=legacy, password="a long enough passphrase")
+
+    with pytest.raises(NicknameTaken):
+        identity.legacy_guest_login(nickname="oldtimer", avatar="a1")
