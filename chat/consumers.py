@@ -14,7 +14,7 @@ from chat.broadcast import room_group, user_group
 from chat.errors import ChatError, ServerError
 from chat.heartbeat import heartbeat
 from chat.i18n import language_from_scope
-from chat.lifetime import LeavesOnAnyExit
+from chat.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
 from chat.limits import frame_too_big
 from chat.logging import log_event
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
@@ -36,7 +36,7 @@ def _after_id(scope) -> int | None:
     return int(values[0]) if values and values[0].isdigit() else None
 
 
-class ChatConsumer(LeavesOnAnyExit, AsyncWebsocketConsumer):
+class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer):
     room = None
     me: dict | None = None
     left = False

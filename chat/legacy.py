@@ -34,7 +34,7 @@ from chat.legacy_protocol import (
     system_frame,
     user_frame,
 )
-from chat.lifetime import LeavesOnAnyExit
+from chat.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
 from chat.limits import frame_too_big
 from chat.logging import log_event
 from chat.payloads import user_payload
@@ -47,7 +47,7 @@ LOBBY = "lobby"  # the room of the root path, where the old page (which knows no
 CLOSE_ROOM_NOT_FOUND = 4404
 
 
-class LegacyConsumer(LeavesOnAnyExit, AsyncWebsocketConsumer):
+class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer):
     room = None
     user = None
     me: dict | None = None  # user_payload(), set by a successful login

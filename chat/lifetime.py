@@ -1,6 +1,8 @@
-"""Leaving a room however a socket's consumer ends."""
+"""How the room sockets' consumers run: leaving however they end, dispatching cheaply."""
 
 import logging
+
+from channels.consumer import get_handler_name
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +34,19 @@ class LeavesOnAnyExit:
             await self.send(text_data=text)
         except Exception:
             logger.debug("send on a closing socket dropped", exc_info=True)
+
+
+class NoDatabaseHopPerEvent:
+    """Dispatches events without Channels' ``aclose_old_connections()`` before each one.
+
+    That call is a thread-sensitive ``sync_to_async``: every delivery of every message
+    waited its turn on the one thread that also saves messages, which capped a room at a
+    few thousand deliveries a second (docs/performance.md). These consumers reach the
+    database only through ``database_sync_to_async``, which closes stale connections itself.
+    """
+
+    async def dispatch(self, message):
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)

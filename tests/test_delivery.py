@@ -1,5 +1,6 @@
 """No lost messages: replay on reconnect, recovery from dropped notifications, no repeats."""
 
+import asyncio
 from unittest.mock import patch
 
 import pytest
@@ -125,10 +126,13 @@ async def test_a_real_channel_overflow_is_recovered(alice, bob, lobby, settings,
             await sync_to_async(services.message_send)(room=lobby, author=alice, body=f"b{n}")
             for n in range(12)
         ]
-    for notification in burst:  # one stretch without yielding: the channel overflows
-        await room_broadcast(
-            room_slug=lobby.slug, text=notification["text"], seq=notification["seq"]
+    # All at once: every send is queued before Bob's consumer runs, so the channel overflows.
+    await asyncio.gather(
+        *(
+            room_broadcast(room_slug=lobby.slug, text=notification["text"], seq=notification["seq"])
+            for notification in burst
         )
+    )
     received = []
     while not await bob_socket.receive_nothing(timeout=0.2):  # what the channel kept
         received.append((await next_of_type(bob_socket, "message"))["message"])
