@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages venv
+.PHONY: run test lint messages venv bench
 IGNORE := --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=test-artifacts
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -35,3 +35,8 @@ messages: venv
 	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans $(IGNORE)
 	DEBUG=true $(BIN)/python manage.py makemessages -d djangojs -l zh_Hans $(IGNORE) --ignore=static/legacy
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+## The fan-out benchmark's standard matrix (about an hour; needs PostgreSQL and redis-server).
+## Results: bench/results/ and the table in docs/performance.md.
+bench: venv
+	$(BIN)/python -m bench.matrix $(BENCH_ARGS)
