@@ -7,7 +7,9 @@
 event. That call is ``sync_to_async(close_old_connections)``, thread-sensitive, so every
 delivery of every message waits for the one thread that also runs ``message_send``.
 The handlers reach the database only through ``database_sync_to_async``, which closes
-stale connections itself. This measures the fix proposed in docs/performance.md; the
+stale connections itself. Since commit 3ec635c the consumers do this themselves
+(chat/lifetime.py, ``NoDatabaseHopPerEvent``), so on such a tree the experiment changes
+nothing; it stays to measure older trees and as the place for the next experiment. The
 site does not use this module.
 """
 
