@@ -3,14 +3,15 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 
 import pytest
 import redis
 from channels.layers import channel_layers
 
 from chat import limits, presence
+from chat.redis_clients import channel_layer_host
 from tests.factories import UserFactory
+from tests.local_servers import redis_arguments, wait_for_port
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -30,8 +31,12 @@ def free_port() -> int:
 
 
 def redis_layer(url: str) -> dict:
+    """The channel layer as settings.py builds it for REDIS_URL, read timeouts included."""
     return {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [channel_layer_host(url)]},
+        }
     }
 
 
@@ -46,32 +51,12 @@ def redis_url():
         missing("Redis (set REDIS_URL or install redis-server)")
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="chat-redis-")
-    server = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                missing(f"a redis-server on port {port} (it did not start)")
-            time.sleep(0.05)
+    server = subprocess.Popen([binary, *redis_arguments(port, workdir)], stdout=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, server, what="redis-server")
+    except RuntimeError as error:
+        server.kill()
+        missing(str(error))
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(timeout=10)

@@ -19,7 +19,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from chat import limits, presence
 from chat.logging import JsonLinesFormatter
 from chat.redis_clients import CHANNEL_LAYER_TIMEOUTS
 from tests.conftest import free_port, missing
+from tests.local_servers import redis_arguments, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -368,14 +368,10 @@ def redis_process(arguments: Callable[[int, Path], list[str]]) -> Iterator[int]:
             [binary, *arguments(port, directory)], stdout=output, stderr=subprocess.STDOUT
         )
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start:\n{log.read_text()}")
-            time.sleep(0.05)
+        try:
+            wait_for_port(port, process, what="redis-server")
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}:\n{log.read_text()}") from None
         yield port
     finally:
         process.terminate()
@@ -384,19 +380,7 @@ def redis_process(arguments: Callable[[int, Path], list[str]]) -> Iterator[int]:
 
 
 def plain(*extra: str) -> Callable[[int, Path], list[str]]:
-    return lambda port, directory: [
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(directory),
-        *extra,
-    ]
+    return lambda port, directory: redis_arguments(port, directory, *extra)
 
 
 def settings_from(**env: str) -> dict:
@@ -907,14 +891,10 @@ def nginx_in_front_of(app: App) -> Iterator[tuple[str, Path]]:
         [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"nginx did not start: {process.stderr.read().decode()}")
-            time.sleep(0.05)
+        try:
+            wait_for_port(port, process, what="nginx")
+        except RuntimeError as error:
+            raise AssertionError(f"{error}: {process.stderr.read().decode()}") from None
         yield f"http://127.0.0.1:{port}", directory / "access.log"
     finally:
         process.send_signal(signal.SIGQUIT)  # graceful: let workers finish and exit

@@ -22,6 +22,7 @@ import redis
 
 from tests.chat_client import ChatClient, Guest, Signal, guest_join
 from tests.conftest import free_port, missing
+from tests.local_servers import redis_arguments
 from tests.servers import LiveServer
 
 HEARTBEAT_SECONDS = 0.5
@@ -56,19 +57,7 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                self.directory,
-            ],
+            [self.binary, *redis_arguments(self.port, self.directory)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
