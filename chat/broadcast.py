@@ -3,10 +3,8 @@
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from chat.models import Room
-
-# The one event type consumers accept from the channel layer: a ready text frame,
-# encoded once for all recipients.
+# The one event type a room's receivers (chat/fanout.py) accept from the channel layer:
+# a ready text frame, encoded once for all recipients.
 FRAME_EVENT = "chat.frame"
 
 
@@ -29,7 +27,3 @@ async def room_broadcast(*, room_slug: str, text: str, seq: int | None = None) -
     if seq is not None:
         event["seq"] = seq
     await get_channel_layer().group_send(room_group(room_slug), event)
-
-
-def room_broadcast_sync(*, room: Room, text: str, seq: int | None = None) -> None:
-    async_to_sync(room_broadcast)(room_slug=room.slug, text=text, seq=seq)

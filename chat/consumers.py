@@ -10,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from chat import selectors, services
-from chat.broadcast import room_group, user_group
+from chat.broadcast import user_group
 from chat.errors import ChatError, ServerError
+from chat.fanout import room_feed_add, room_feed_remove
+from chat.feed import SocketFeed, backlog_read
 from chat.heartbeat import heartbeat
 from chat.i18n import language_from_scope
 from chat.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
@@ -20,7 +22,6 @@ from chat.logging import log_event
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
 from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
 from chat.protocol import FetchHistory, Ping, SendMessage, client_frame_parse
-from chat.stream import RoomStream
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,10 @@ class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsume
             await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
             return
         self.room, self.me = room, user_payload(self.user)
-        self.stream = RoomStream(room=room)
-        # Join the group before reading the backlog: between the two, every message is
-        # in one or the other (the stream drops the overlap).
-        await self.channel_layer.group_add(room_group(room.slug), self.channel_name)
+        self.feed = SocketFeed(write=self.send_quietly, close=self.close_with)
+        # Join the room before reading the backlog: between the two, every message is
+        # in one or the other (the feed drops the overlap).
+        await room_feed_add(room=room, feed=self.feed)
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         online, first = await presence_enter(
             room=room.slug, user=self.me, channel_name=self.channel_name
@@ -79,10 +80,11 @@ class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsume
                 count=len(online),
             )
         )
-        missed, complete = await self.stream.catch_up(after_id=_after_id(self.scope))
-        for text in missed:
+        backlog = await backlog_read(room=room, after_id=_after_id(self.scope))
+        for text in backlog.frames:
             await self.send(text_data=text)
-        await self.send(text_data=frame("synced", complete=complete))
+        await self.send(text_data=frame("synced", complete=backlog.complete))
+        self.feed.start(last_seq=backlog.last_seq)
         if first:
             await presence_announce(room=room.slug, user=self.me, frame_type="presence.joined")
         log_event(logger, "connect", user=user.pk, room=room.slug)
@@ -92,7 +94,7 @@ class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsume
             return
         self.left = True
         heartbeat().remove(channel_name=self.channel_name)
-        await self.channel_layer.group_discard(room_group(self.room.slug), self.channel_name)
+        await room_feed_remove(room=self.room, feed=self.feed)
         await self.channel_layer.group_discard(user_group(self.me["id"]), self.channel_name)
         await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
         log_event(logger, "disconnect", user=self.me["id"], room=self.room.slug, code=code)
@@ -134,31 +136,27 @@ class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsume
             )
             await self._send_error(ServerError(), client_msg_id)
 
-    async def chat_frame(self, event):
-        """A frame rendered once by the sender's side, for every socket in the room."""
-        for text in await self.stream.pass_on(event):
-            await self.send_quietly(text)
-
     async def chat_logout(self, event):
         """The user logged out somewhere: their sessions' sockets close too."""
         await self.close(code=CLOSE_NOT_AUTHENTICATED)
 
     async def _send_message(self, command: SendMessage):
-        message = await database_sync_to_async(services.message_send)(
-            room=self.room,
-            author=self.user,
-            body=command.body,
-            client_msg_id=command.client_msg_id,
-        )
-        await self.send(
-            text_data=frame(
-                "ack",
+        with self.feed.held():
+            message = await services.message_send(
+                room=self.room,
+                author=self.user,
+                body=command.body,
                 client_msg_id=command.client_msg_id,
-                id=message.pk,
-                seq=message.seq,
-                created=timestamp(message.created),
             )
-        )
+            await self.send(
+                text_data=frame(
+                    "ack",
+                    client_msg_id=command.client_msg_id,
+                    id=message.pk,
+                    seq=message.seq,
+                    created=timestamp(message.created),
+                )
+            )
 
     async def _send_history(self, command: FetchHistory):
         messages, has_more = await database_sync_to_async(selectors.messages_page)(

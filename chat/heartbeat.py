@@ -2,8 +2,8 @@
 
 Every CHAT_PRESENCE_HEARTBEAT_SECONDS one task per process:
 - pushes its connections' presence expiry forward, in one Redis call;
-- renews their channel-layer group membership (channels-redis forgets members after
-  its group expiry, and everything after a restart);
+- renews the channel-layer group membership of its rooms' receivers (channels-redis
+  forgets members after its group expiry, and everything after a restart);
 - sweeps connections whose process died, announcing their users as left.
 If Redis lost this process's connections (it restarted) or cannot be reached, the
 sockets are closed with 1012 (service restart): clients reconnect, rejoin and backfill,
@@ -15,10 +15,9 @@ import contextlib
 import logging
 import weakref
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 
-from chat.broadcast import room_group
+from chat.fanout import room_hubs
 from chat.presence import presence_store, presence_sweep
 
 logger = logging.getLogger(__name__)
@@ -59,9 +58,8 @@ class Heartbeat:
         if lost:
             logger.warning("presence lost for %d sockets (Redis restarted?)", len(lost))
             await self._close([sockets[index][1][2] for index in lost])
-        layer = get_channel_layer()
-        for channel, (room, _, _) in sockets:
-            await layer.group_add(room_group(room), channel)
+        for hub in room_hubs():
+            await hub.renew()
         await presence_sweep()
 
     async def _close(self, consumers) -> None:

@@ -15,9 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import identity, selectors, services
-from chat.broadcast import room_group
 from chat.consumers import CLOSE_FRAME_TOO_BIG
 from chat.errors import ChatError
+from chat.fanout import room_feed_add, room_feed_remove
+from chat.feed import SocketFeed, backlog_read
 from chat.heartbeat import heartbeat
 from chat.i18n import language_from_scope
 from chat.legacy_protocol import (
@@ -39,7 +40,6 @@ from chat.limits import frame_too_big
 from chat.logging import log_event
 from chat.payloads import user_payload
 from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
-from chat.stream import RoomStream
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
             return
         self.left = True
         heartbeat().remove(channel_name=self.channel_name)
-        await self.channel_layer.group_discard(room_group(self.room.slug), self.channel_name)
+        await room_feed_remove(room=self.room, feed=self.feed)
         await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
         log_event(
             logger,
@@ -112,21 +112,20 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
                 )
                 await self.send(text_data=system_frame(_("Something went wrong on the server.")))
 
-    async def chat_frame(self, event):
-        """New-protocol frames for the room, retold in the old page's words (or not at all)."""
-        for new_text in await self.stream.pass_on(event):
-            data = json.loads(new_text)
-            frame_type = data.get("type")
-            if frame_type == "message":
-                text = user_frame(data["message"], site=self.site)
-            elif frame_type in PRESENCE_TYPES:
-                online = await presence_store().online(room=self.room.slug)
-                text = presence_frame(
-                    frame_type, name=data["user"]["name"], online=online, site=self.site
-                )
-            else:
-                continue
-            await self.send_quietly(text)
+    async def retell(self, new_text: str) -> None:
+        """A new-protocol frame for the room, retold in the old page's words (or not at all)."""
+        data = json.loads(new_text)
+        frame_type = data.get("type")
+        if frame_type == "message":
+            text = user_frame(data["message"], site=self.site)
+        elif frame_type in PRESENCE_TYPES:
+            online = await presence_store().online(room=self.room.slug)
+            text = presence_frame(
+                frame_type, name=data["user"]["name"], online=online, site=self.site
+            )
+        else:
+            return
+        await self.send_quietly(text)
 
     async def _login(self, command: Login):
         if self.me is not None:
@@ -150,10 +149,10 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
             await presence_exit(room=self.room.slug, user=me, channel_name=self.channel_name)
             raise NameInUse()
         self.user, self.me = user, me
-        self.stream = RoomStream(room=self.room)
-        await self.channel_layer.group_add(room_group(self.room.slug), self.channel_name)
+        self.feed = SocketFeed(write=self.retell, close=self.close_with)
+        await room_feed_add(room=self.room, feed=self.feed)
         # The old page has no history: it starts at whatever is said next.
-        await self.stream.catch_up(after_id=None)
+        self.feed.start(last_seq=(await backlog_read(room=self.room, after_id=None)).last_seq)
         heartbeat().add(consumer=self, room=self.room.slug, user_id=user.pk)
         # Reaches this socket too, through the group: the old page's own "login" frame.
         await presence_announce(room=self.room.slug, user=self.me, frame_type="presence.joined")
@@ -162,8 +161,6 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
     async def _say(self, command: Say):
         if self.me is None:
             raise NotLoggedIn()
-        # Saved, then announced to the room's group after commit; this socket's own
-        # copy comes back through chat_frame like everyone else's.
-        await database_sync_to_async(services.message_send)(
-            room=self.room, author=self.user, body=command.text
-        )
+        # Saved, then announced to the room; this socket's own copy comes back through
+        # its feed like everyone else's.
+        await services.message_send(room=self.room, author=self.user, body=command.text)

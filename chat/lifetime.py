@@ -28,6 +28,9 @@ class LeavesOnAnyExit:
     async def leave(self, *, code) -> None:
         raise NotImplementedError
 
+    async def close_with(self, code: int) -> None:
+        await self.close(code=code)
+
     async def send_quietly(self, text: str) -> None:
         """Send, or do nothing when the socket is closing: its disconnect is on the way."""
         try:

@@ -10,7 +10,7 @@ from collections import defaultdict, deque
 
 from django.conf import settings
 
-from chat.redis_clients import redis_sync
+from chat.redis_clients import redis_async
 
 # KEYS[1] the user's window; ARGV: now (ms), window (ms), limit, member
 _TAKE = """
@@ -46,11 +46,11 @@ class RedisRateLimiter:
     def __init__(self, url: str) -> None:
         self._url = url
 
-    def take(self, *, user_id: int, limit: int, window: float) -> float | None:
-        client = redis_sync(self._url)
+    async def take(self, *, user_id: int, limit: int, window: float) -> float | None:
+        client = redis_async(self._url)
         now_ms = int(time.time() * 1000)
         member = f"{now_ms}-{time.monotonic_ns()}"
-        wait_ms = client.eval(
+        wait_ms = await client.eval(
             _TAKE, 1, f"chat:rate:{user_id}", now_ms, int(window * 1000), limit, member
         )
         return None if wait_ms < 0 else wait_ms / 1000
@@ -59,14 +59,16 @@ class RedisRateLimiter:
 _memory = MemoryRateLimiter()
 
 
-def message_rate_take(*, user_id: int) -> float | None:
+async def message_rate_take(*, user_id: int) -> float | None:
     """Count one message against the user's allowance: None when allowed, else seconds to wait."""
-    limiter = RedisRateLimiter(settings.REDIS_URL) if settings.REDIS_URL else _memory
-    return limiter.take(
-        user_id=user_id,
-        limit=settings.CHAT_RATE_LIMIT_MESSAGES,
-        window=settings.CHAT_RATE_LIMIT_SECONDS,
-    )
+    allowance = {
+        "user_id": user_id,
+        "limit": settings.CHAT_RATE_LIMIT_MESSAGES,
+        "window": settings.CHAT_RATE_LIMIT_SECONDS,
+    }
+    if settings.REDIS_URL:
+        return await RedisRateLimiter(settings.REDIS_URL).take(**allowance)
+    return _memory.take(**allowance)
 
 
 def frame_too_big(*, text: str | None, binary: bytes | None) -> bool:

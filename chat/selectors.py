@@ -27,6 +27,11 @@ def messages_page(
     return list(reversed(page[:limit])), has_more
 
 
+def room_last_seq(*, room: Room) -> int:
+    """The number of the room's newest committed message (0 for none)."""
+    return Room.objects.values_list("last_seq", flat=True).get(pk=room.pk)
+
+
 def room_catch_up(*, room: Room, after_id: int | None, limit: int) -> tuple[int, list[dict] | None]:
     """The room's newest seq now, and the messages after ``after_id`` up to it.
 
@@ -34,7 +39,7 @@ def room_catch_up(*, room: Room, after_id: int | None, limit: int) -> tuple[int,
     The seq is read first, so every message up to it is committed and included;
     anything later reaches the caller through the room's group.
     """
-    last_seq = Room.objects.values_list("last_seq", flat=True).get(pk=room.pk)
+    last_seq = room_last_seq(room=room)
     if after_id is None:
         return last_seq, []
     missed = list(

@@ -1,18 +1,21 @@
 """Writes: sending messages and creating rooms. Announcements go out after commit."""
 
+import logging
 import secrets
 
+from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from chat.broadcast import room_broadcast_sync
+from chat.broadcast import room_broadcast
 from chat.errors import BodyTooLong, EmptyBody, RateLimited
 from chat.limits import message_rate_take
 from chat.models import Message, Room
 from chat.payloads import frame, message_payload
+
+logger = logging.getLogger(__name__)
 
 
 def message_body_clean(*, body: str) -> str:
@@ -28,31 +31,26 @@ def message_body_clean(*, body: str) -> str:
 
 
 def room_seq_take(*, room: Room) -> int:
-    """The next number in the room. Call inside a transaction: the room's row stays locked
-    until commit, so the next sender waits and numbers follow commit order."""
-    Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
-    return Room.objects.values_list("last_seq", flat=True).get(pk=room.pk)
+    """The next number in the room, in one statement. Call inside a transaction: the room's
+    row stays locked until commit, so the next sender waits and numbers follow commit order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Room._meta.db_table} SET last_seq = last_seq + 1 WHERE id = %s "
+            "RETURNING last_seq",
+            [room.pk],
+        )
+        return cursor.fetchone()[0]
 
 
-def _message_sent_before(*, author, client_msg_id: str | None) -> Message | None:
-    if client_msg_id is None:
-        return None
-    return Message.objects.filter(author=author, client_msg_id=client_msg_id).first()
+def message_save(
+    *, room: Room, author, body: str, client_msg_id: str | None = None
+) -> tuple[Message, bool]:
+    """Save a message numbered in its room, in its own transaction: the message and True, or,
+    for a resend of a ``client_msg_id`` this author used before, the earlier message and False.
 
-
-def message_send(*, room: Room, author, body: str, client_msg_id: str | None = None) -> Message:
-    """Save a message, then announce it to the room once the transaction has committed.
-
-    A resend with the same ``client_msg_id`` from the same author (after a dropped
-    connection, or racing the first send) returns the message saved the first time and
-    announces nothing. A failed announcement is logged, not raised: the message is saved,
-    and clients recover it by its number (see docs/reliability.md).
+    The insert comes first and the unique constraint on (author, client_msg_id) catches the
+    resend: three statements for a new message, the common case.
     """
-    body = message_body_clean(body=body)
-    if sent := _message_sent_before(author=author, client_msg_id=client_msg_id):
-        return sent
-    if (retry_after := message_rate_take(user_id=author.pk)) is not None:
-        raise RateLimited(retry_after)
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -62,15 +60,56 @@ def message_send(*, room: Room, author, body: str, client_msg_id: str | None = N
                 client_msg_id=client_msg_id,
                 seq=room_seq_take(room=room),
             )
-            text = frame("message", message=message_payload(message))
-            transaction.on_commit(
-                lambda: room_broadcast_sync(room=room, text=text, seq=message.seq), robust=True
-            )
     except IntegrityError:
-        if sent := _message_sent_before(author=author, client_msg_id=client_msg_id):
-            return sent
+        if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
+            return sent, False
         raise
+    return message, True
+
+
+def message_sent_before(*, author, client_msg_id: str | None) -> Message | None:
+    if client_msg_id is None:
+        return None
+    return Message.objects.filter(author=author, client_msg_id=client_msg_id).first()
+
+
+async def message_send(
+    *, room: Room, author, body: str, client_msg_id: str | None = None
+) -> Message:
+    """Save a message, then announce it to the room: its transaction has committed by then.
+
+    A resend with the same ``client_msg_id`` from the same author (after a dropped
+    connection, or racing the first send) returns the message saved the first time and
+    announces nothing, even past the rate limit. A failed announcement is logged, not
+    raised: the message is saved, and clients recover it by its number (see
+    docs/reliability.md).
+    """
+    body = message_body_clean(body=body)
+    if (retry_after := await message_rate_take(user_id=author.pk)) is not None:
+        # Looked up only here: for a send within the limit the insert itself finds a resend.
+        sent = await database_sync_to_async(message_sent_before)(
+            author=author, client_msg_id=client_msg_id
+        )
+        if sent is not None:
+            return sent
+        raise RateLimited(retry_after)
+    message, new = await database_sync_to_async(message_save)(
+        room=room, author=author, body=body, client_msg_id=client_msg_id
+    )
+    if new:
+        await message_announce(message=message, room=room)
     return message
+
+
+async def message_announce(*, message: Message, room: Room) -> None:
+    try:
+        await room_broadcast(
+            room_slug=room.slug,
+            text=frame("message", message=message_payload(message)),
+            seq=message.seq,
+        )
+    except Exception:
+        logger.exception("announcing message %s in room %s failed", message.pk, room.slug)
 
 
 def room_create(*, creator, title: str, slug: str = "") -> Room:

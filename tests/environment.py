@@ -7,3 +7,6 @@ the suite runs with development settings, as `make run` does.
 import os
 
 os.environ.setdefault("DEBUG", "true")
+# Database threads of the consumers under test outlive each test: a kept connection would
+# hold the test database open when pytest-django drops it.
+os.environ.setdefault("CONN_MAX_AGE", "0")

@@ -61,7 +61,7 @@ async def test_a_binary_frame_gets_an_error_and_the_socket_still_works(user, lob
 async def test_a_server_failure_is_reported_and_the_socket_survives(user, lobby, monkeypatch):
     from chat import services
 
-    def broken(**kwargs):
+    async def broken(**kwargs):
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(services, "message_send", broken)

@@ -4,7 +4,6 @@ import asyncio
 from unittest.mock import patch
 
 import pytest
-from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 
 from chat import services
@@ -87,20 +86,16 @@ async def test_dropped_notifications_are_recovered_in_order(alice, bob, lobby):
     alice_socket, _ = await joined(alice)
     bob_socket, _ = await joined(bob)
     await messages_until_synced(bob_socket)
-    announce = services.room_broadcast_sync
     dropped = []
 
-    def lossy(*, room, text, seq):
+    async def lossy(*, room_slug, text, seq):
         if 3 <= seq <= 7:
             dropped.append(seq)  # what a full channel or a Redis restart does
         else:
-            announce(room=room, text=text, seq=seq)
+            await room_broadcast(room_slug=room_slug, text=text, seq=seq)
 
-    services.room_broadcast_sync = lossy
-    try:
+    with patch.object(services, "room_broadcast", lossy):
         sent = [(await send_and_ack(alice_socket, f"m{n}"))["id"] for n in range(10)]
-    finally:
-        services.room_broadcast_sync = announce
 
     received = [(await next_of_type(bob_socket, "message"))["message"] for _ in range(10)]
     assert dropped == [3, 4, 5, 6, 7]
@@ -113,7 +108,7 @@ async def test_dropped_notifications_are_recovered_in_order(alice, bob, lobby):
 
 @pytest.mark.parametrize("layer", ["memory"], indirect=True)
 async def test_a_real_channel_overflow_is_recovered(alice, bob, lobby, settings, caplog):
-    """The layer's own drop: Bob's channel holds 3 notifications and 12 arrive at once."""
+    """The layer's own drop: the room's channel holds 3 notifications and 12 arrive at once."""
     settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 3}}
     }
@@ -121,22 +116,21 @@ async def test_a_real_channel_overflow_is_recovered(alice, bob, lobby, settings,
     bob_socket, _ = await joined(bob)
     await messages_until_synced(bob_socket)
     burst = []
-    with patch.object(services, "room_broadcast_sync", lambda **kwargs: burst.append(kwargs)):
+
+    async def held_back(**notification):
+        burst.append(notification)
+
+    with patch.object(services, "room_broadcast", held_back):
         saved = [
-            await sync_to_async(services.message_send)(room=lobby, author=alice, body=f"b{n}")
-            for n in range(12)
+            await services.message_send(room=lobby, author=alice, body=f"b{n}") for n in range(12)
         ]
-    # All at once: every send is queued before Bob's consumer runs, so the channel overflows.
-    await asyncio.gather(
-        *(
-            room_broadcast(room_slug=lobby.slug, text=notification["text"], seq=notification["seq"])
-            for notification in burst
-        )
-    )
+    # All at once: every send is queued before the room's receiver runs, so its channel
+    # overflows.
+    await asyncio.gather(*(room_broadcast(**notification) for notification in burst))
     received = []
     while not await bob_socket.receive_nothing(timeout=0.2):  # what the channel kept
         received.append((await next_of_type(bob_socket, "message"))["message"])
-    final = await sync_to_async(services.message_send)(room=lobby, author=alice, body="after")
+    final = await services.message_send(room=lobby, author=alice, body="after")
 
     while received[-1]["id"] != final.pk:
         received.append((await next_of_type(bob_socket, "message", timeout=3))["message"])

@@ -1,85 +1,147 @@
+import logging
+
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chat import services
-from chat.errors import BodyTooLong, EmptyBody
-from chat.models import Message
+from chat.errors import BodyTooLong, EmptyBody, RateLimited
+from chat.models import Message, Room
 from tests.factories import RoomFactory, UserFactory
 
 
 @pytest.fixture
 def announced(monkeypatch):
     frames = []
-    monkeypatch.setattr(
-        services,
-        "room_broadcast_sync",
-        lambda *, room, text, seq: frames.append((room.slug, text)),
-    )
+
+    async def room_broadcast(*, room_slug, text, seq):
+        # What the database holds when the announcement goes out.
+        saved = await Message.objects.filter(room__slug=room_slug, seq=seq).aexists()
+        frames.append({"room": room_slug, "text": text, "seq": seq, "saved": saved})
+
+    monkeypatch.setattr(services, "room_broadcast", room_broadcast)
     return frames
 
 
 @pytest.mark.django_db
-def test_a_message_is_announced_only_after_its_transaction_commits(
-    announced, django_capture_on_commit_callbacks
-):
+def test_a_new_message_is_numbered_and_saved_in_two_statements():
     room, author = RoomFactory(), UserFactory()
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        message = services.message_send(room=room, author=author, body="hi")
-        assert announced == []
+    with CaptureQueriesContext(connection) as queries:
+        first, new = services.message_save(room=room, author=author, body="a", client_msg_id="k1")
+    second, _ = services.message_save(room=room, author=author, body="b", client_msg_id="k2")
 
-    assert len(callbacks) == 1
-    assert announced[0][0] == room.slug
-    assert f'"id": {message.pk}' in announced[0][1]
+    # The test's own transaction turns the service's into a savepoint; outside tests that
+    # is BEGIN and COMMIT, which are not statements of their own.
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert [sql.split()[0] for sql in statements] == ["UPDATE", "INSERT"]
+
+    assert new is True
+    assert (first.seq, second.seq) == (1, 2)
+    assert Room.objects.get(pk=room.pk).last_seq == 2
 
 
 @pytest.mark.django_db
-def test_a_rolled_back_message_is_never_announced(announced, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
+def test_the_same_client_msg_id_gives_the_same_message():
     room, author = RoomFactory(), UserFactory()
 
-    with (
-        django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        services.message_send(room=room, author=author, body="hi")
-        raise RuntimeError("rollback")
+    first, _ = services.message_save(room=room, author=author, body="a", client_msg_id="k")
+    again, new = services.message_save(room=room, author=author, body="a", client_msg_id="k")
 
-    assert announced == []
-    assert Message.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_the_same_client_msg_id_gives_the_same_message(
-    announced, django_capture_on_commit_callbacks
-):
-    room, author = RoomFactory(), UserFactory()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        first = services.message_send(room=room, author=author, body="a", client_msg_id="k")
-        again = services.message_send(room=room, author=author, body="a", client_msg_id="k")
-
-    assert first.pk == again.pk
+    assert (again.pk, new) == (first.pk, False)
     assert Message.objects.count() == 1
-    assert len(announced) == 1
+    assert Room.objects.get(pk=room.pk).last_seq == 1, "the resend used no number"
 
 
 @pytest.mark.django_db
-def test_client_msg_ids_are_per_author(announced):
+def test_client_msg_ids_are_per_author():
     room = RoomFactory()
 
-    one = services.message_send(room=room, author=UserFactory(), body="a", client_msg_id="k")
-    two = services.message_send(room=room, author=UserFactory(), body="b", client_msg_id="k")
+    one, _ = services.message_save(room=room, author=UserFactory(), body="a", client_msg_id="k")
+    two, _ = services.message_save(room=room, author=UserFactory(), body="b", client_msg_id="k")
 
     assert one.pk != two.pk
 
 
 @pytest.mark.django_db
-def test_surrounding_whitespace_is_trimmed_and_inner_lines_kept(announced):
-    message = services.message_send(
-        room=RoomFactory(), author=UserFactory(), body="\n  line one\nline two  \n"
-    )
+def test_a_failed_insert_gives_its_number_back(monkeypatch):
+    room, author = RoomFactory(), UserFactory()
+
+    def broken(**fields):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Message.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        services.message_save(room=room, author=author, body="a")
+
+    assert Room.objects.get(pk=room.pk).last_seq == 0, "the numbers stay gapless"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_message_is_announced_once_it_is_saved(announced):
+    room, author = await sync_to_async(RoomFactory)(), await sync_to_async(UserFactory)()
+
+    message = await services.message_send(room=room, author=author, body="hi", client_msg_id="k")
+    again = await services.message_send(room=room, author=author, body="hi", client_msg_id="k")
+
+    assert again.pk == message.pk
+    assert len(announced) == 1, "a resend is not announced again"
+    assert announced[0]["room"] == room.slug
+    assert announced[0]["seq"] == message.seq
+    assert announced[0]["saved"] is True
+    assert f'"id": {message.pk}' in announced[0]["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_message_that_could_not_be_saved_is_never_announced(announced, monkeypatch):
+    room, author = await sync_to_async(RoomFactory)(), await sync_to_async(UserFactory)()
+
+    def broken(**fields):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Message.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        await services.message_send(room=room, author=author, body="hi")
+
+    assert announced == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_failed_announcement_is_logged_and_the_message_kept(monkeypatch, caplog):
+    room, author = await sync_to_async(RoomFactory)(), await sync_to_async(UserFactory)()
+
+    async def redis_down(**event):
+        raise ConnectionError("Redis is unreachable")
+
+    monkeypatch.setattr(services, "room_broadcast", redis_down)
+    with caplog.at_level(logging.ERROR, logger="chat.services"):
+        message = await services.message_send(room=room, author=author, body="hi")
+
+    assert await Message.objects.filter(pk=message.pk).aexists()
+    assert f"announcing message {message.pk} in room {room.slug} failed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_sends_past_the_rate_limit_are_refused_and_not_saved(announced, settings):
+    settings.CHAT_RATE_LIMIT_MESSAGES = 2
+    room, author = await sync_to_async(RoomFactory)(), await sync_to_async(UserFactory)()
+
+    for body in ("one", "two"):
+        await services.message_send(room=room, author=author, body=body)
+    with pytest.raises(RateLimited):
+        await services.message_send(room=room, author=author, body="three")
+
+    assert await Message.objects.acount() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_surrounding_whitespace_is_trimmed_and_inner_lines_kept(announced):
+    room, author = await sync_to_async(RoomFactory)(), await sync_to_async(UserFactory)()
+
+    body = "\n  line one\nline two  \n"
+
+    message = await services.message_send(room=room, author=author, body=body)
 
     assert message.body == "line one\nline two"
 

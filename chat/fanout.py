@@ -1,0 +1,143 @@
+"""One receiver per room and server process: a broadcast reaches the process once.
+
+Without it every socket is a member of its room's channel-layer group, and a message to a
+room of N costs N layer deliveries: N queue hand-offs, N msgpack decodes, N consumer
+dispatches (and on the core Redis layer N Redis round trips). Here the room's group has one
+member per process, a ``RoomHub``; it fills any gap in the room's numbers from the
+database once, then offers the ready frame to each local socket's feed (chat/feed.py).
+"""
+
+import asyncio
+import contextlib
+import logging
+import weakref
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from chat import selectors
+from chat.broadcast import FRAME_EVENT, room_group
+from chat.feed import SocketFeed
+from chat.models import Room
+from chat.payloads import frame
+
+logger = logging.getLogger(__name__)
+
+CLOSE_SERVICE_RESTART = 1012
+
+
+class RoomHub:
+    def __init__(self, *, room: Room) -> None:
+        self.room = room
+        self.group = room_group(room.slug)
+        self.layer = get_channel_layer()
+        self.feeds: set[SocketFeed] = set()
+        self.channel: str | None = None
+        self.last_seq = 0
+        self.ready = asyncio.get_running_loop().create_task(self._start())
+        self._task: asyncio.Task | None = None
+
+    async def _start(self) -> None:
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(self.group, self.channel)
+        # Read after joining the group: anything later arrives through it.
+        self.last_seq = await database_sync_to_async(selectors.room_last_seq)(room=self.room)
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def renew(self) -> None:
+        """Stay in the group: channels-redis forgets members after its group expiry."""
+        if self.channel is not None:
+            await self.layer.group_add(self.group, self.channel)
+
+    async def stop(self) -> None:
+        for task in (self.ready, self._task):
+            if task is not None:
+                task.cancel()
+        if self.channel is not None:
+            await self.layer.group_discard(self.group, self.channel)
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                event = await self.layer.receive(self.channel)
+                if event.get("type") != FRAME_EVENT:
+                    continue
+                for text, seq in await self._frames(event):
+                    for feed in tuple(self.feeds):
+                        feed.offer(text, seq)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The layer failed (Redis unreachable): the room's sockets close, and their
+            # pages reconnect and read what they missed, as after a server restart.
+            logger.exception("room receiver failed room=%s", self.room.slug)
+            if _hubs_of_loop().get(self.room.slug) is self:
+                del _hubs_of_loop()[self.room.slug]
+            for feed in tuple(self.feeds):
+                feed.close_soon(CLOSE_SERVICE_RESTART)
+            with contextlib.suppress(Exception):
+                await self.layer.group_discard(self.group, self.channel)
+
+    async def _frames(self, event: dict) -> list[tuple[str, int | None]]:
+        """The event's frame, after any messages whose notifications never arrived."""
+        seq = event.get("seq")
+        if seq is None:
+            return [(event["text"], None)]
+        if seq <= self.last_seq:
+            return []
+        frames = []
+        if seq > self.last_seq + 1:
+            # The layer is at-most-once: a full channel or a Redis restart drops
+            # notifications. The numbers show it, and the database has them.
+            logger.warning(
+                "notification gap room=%s had=%s got=%s", self.room.slug, self.last_seq, seq
+            )
+            missed = await database_sync_to_async(selectors.messages_between)(
+                room=self.room, after_seq=self.last_seq, before_seq=seq
+            )
+            frames = [(frame("message", message=message), message["seq"]) for message in missed]
+        self.last_seq = seq
+        frames.append((event["text"], seq))
+        return frames
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, RoomHub]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _hubs_of_loop() -> dict[str, RoomHub]:
+    return _hubs.setdefault(asyncio.get_running_loop(), {})
+
+
+def room_hubs() -> list[RoomHub]:
+    """The rooms this process (its running event loop) has sockets in."""
+    return list(_hubs_of_loop().values())
+
+
+async def room_feed_add(*, room: Room, feed: SocketFeed) -> None:
+    """Deliver the room's frames to ``feed`` from now on (it queues them until started)."""
+    hubs = _hubs_of_loop()
+    hub = hubs.get(room.slug)
+    if hub is None:
+        hub = hubs[room.slug] = RoomHub(room=room)
+    hub.feeds.add(feed)
+    try:
+        await asyncio.shield(hub.ready)
+    except Exception:
+        hub.feeds.discard(feed)
+        if hubs.get(room.slug) is hub:
+            del hubs[room.slug]
+        raise
+
+
+async def room_feed_remove(*, room: Room, feed: SocketFeed) -> None:
+    feed.stop()
+    hubs = _hubs_of_loop()
+    hub = hubs.get(room.slug)
+    if hub is None or feed not in hub.feeds:
+        return
+    hub.feeds.discard(feed)
+    if not hub.feeds:
+        del hubs[room.slug]
+        await hub.stop()

@@ -1,0 +1,142 @@
+"""One receiver per room and process, and sockets that fall behind without holding up a room."""
+
+import asyncio
+
+import pytest
+from channels.layers import get_channel_layer
+
+from chat import fanout, services
+from chat.broadcast import room_broadcast, room_group
+from chat.feed import CLOSE_TOO_FAR_BEHIND, SocketFeed
+from tests.sockets import joined, next_of_type, socket_for
+
+
+class Socket:
+    """A feed's far end: records what was written; ``stuck`` never finishes a write."""
+
+    def __init__(self, *, stuck: bool = False) -> None:
+        self.written: list[str] = []
+        self.closed: list[int] = []
+        self.stuck = stuck
+        self.got = asyncio.Event()
+
+    async def write(self, text: str) -> None:
+        if self.stuck:
+            await asyncio.Event().wait()  # a peer that stopped reading
+        self.written.append(text)
+        self.got.set()
+
+    async def close(self, code: int) -> None:
+        self.closed.append(code)
+        self.got.set()
+
+    def feed(self, **kwargs) -> SocketFeed:
+        return SocketFeed(write=self.write, close=self.close, **kwargs)
+
+    async def until(self, condition) -> None:
+        async with asyncio.timeout(2):
+            while not condition():
+                self.got.clear()
+                await self.got.wait()
+
+
+async def test_a_feed_writes_in_order_and_skips_what_the_backlog_already_sent():
+    socket = Socket()
+    feed = socket.feed()
+    for seq in (4, 5, 6):
+        feed.offer(f"m{seq}", seq)
+    feed.offer("presence", None)
+
+    feed.start(last_seq=5)  # the backlog went up to 5
+
+    await socket.until(lambda: len(socket.written) == 2)
+    assert socket.written == ["m6", "presence"]
+    feed.stop()
+
+
+async def test_a_held_feed_writes_after_the_answer_to_the_sockets_own_command():
+    socket = Socket()
+    feed = socket.feed()
+    feed.start(last_seq=0)
+
+    with feed.held():
+        feed.offer("m1", 1)
+        await asyncio.sleep(0)  # give the feed's task its turn
+        await socket.write("ack")
+
+    await socket.until(lambda: len(socket.written) == 2)
+    assert socket.written == ["ack", "m1"]
+    feed.stop()
+
+
+async def test_a_socket_too_far_behind_is_closed_with_1013_while_its_write_is_stuck():
+    socket = Socket(stuck=True)
+    feed = socket.feed(limit=5)
+    feed.start(last_seq=0)
+
+    for seq in range(1, 10):
+        feed.offer(f"m{seq}", seq)
+
+    await socket.until(lambda: socket.closed)
+    assert socket.closed == [CLOSE_TOO_FAR_BEHIND]
+    assert socket.written == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_stuck_socket_does_not_hold_up_the_rest_of_its_room(lobby, settings):
+    settings.CHAT_SOCKET_BACKLOG_FRAMES = 5
+    stuck, reader = Socket(stuck=True), Socket()
+    feeds = [stuck.feed(), reader.feed()]
+    for feed in feeds:
+        await fanout.room_feed_add(room=lobby, feed=feed)
+        feed.start(last_seq=0)
+
+    for seq in range(1, 21):
+        await room_broadcast(room_slug=lobby.slug, text=f"m{seq}", seq=seq)
+
+    await reader.until(lambda: len(reader.written) == 20)
+    await stuck.until(lambda: stuck.closed)
+    assert reader.written == [f"m{seq}" for seq in range(1, 21)]
+    assert stuck.closed == [CLOSE_TOO_FAR_BEHIND]
+    for feed in feeds:
+        await fanout.room_feed_remove(room=lobby, feed=feed)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_rooms_sockets_in_one_process_are_one_member_of_its_group(
+    alice, bob, lobby, other_room
+):
+    layer = get_channel_layer()
+    sockets = [(await joined(user))[0] for user in (alice, bob, alice)]
+    elsewhere, _ = await joined(bob, slug=other_room.slug)
+
+    assert len(layer.groups[room_group(lobby.slug)]) == 1
+    assert len(layer.groups[room_group(other_room.slug)]) == 1
+    message = await services.message_send(room=lobby, author=alice, body="to all three")
+    for socket in sockets:
+        assert (await next_of_type(socket, "message"))["message"]["id"] == message.pk
+
+    for socket in [*sockets, elsewhere]:
+        await socket.disconnect()
+    assert room_group(lobby.slug) not in layer.groups, "the last socket out takes it along"
+    assert fanout.room_hubs() == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_slow_page_is_closed_with_1013_and_backfills_on_reconnect(alice, bob, lobby):
+    """What a page on a bad connection sees: closed, then everything on reconnecting."""
+    bob_socket, _ = await joined(bob)
+    await next_of_type(bob_socket, "synced")
+    [feed] = fanout.room_hubs()[0].feeds
+    feed.close_soon(CLOSE_TOO_FAR_BEHIND)  # what a full backlog does
+
+    while (output := await bob_socket.receive_output(timeout=2))["type"] != "websocket.close":
+        pass
+    assert output["code"] == CLOSE_TOO_FAR_BEHIND
+    missed = await services.message_send(room=lobby, author=alice, body="while bob was away")
+
+    again = await socket_for(bob)
+    again.scope["query_string"] = f"after_id={missed.pk - 1}".encode()
+    await again.connect()
+    assert (await next_of_type(again, "message"))["message"]["id"] == missed.pk
+    await again.disconnect()
