@@ -1,4 +1,4 @@
-# The chat site's image: daphne serving chatsite.asgi on port 8000 (docs/deployment.md).
+# The chat site's image: uvicorn serving chatsite.asgi on port 8000 (docs/deployment.md).
 FROM python:3.11-slim-bookworm AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -37,8 +37,13 @@ EXPOSE 8000
 # deploy/healthcheck.py sends a Host from ALLOWED_HOSTS, which Django insists on.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "deploy/healthcheck.py", "http://127.0.0.1:8000/healthz"]
-# --proxy-headers: the client's address and scheme come from nginx's X-Forwarded-* headers.
-# --websocket-max-message-size: frames over 64 KiB (CHAT_MAX_FRAME_BYTES) are refused
-# before they are read. -v 0: no access log of daphne's, which is plain text and would break
-# the JSON lines on stdout; nginx logs every request (deploy/nginx.conf).
-CMD ["daphne", "--proxy-headers", "--websocket-max-message-size", "65536", "-v", "0", "-b", "0.0.0.0", "-p", "8000", "chatsite.asgi:application"]
+# uvicorn, not daphne: it costs about two thirds of daphne's CPU per delivery and keeps a
+# busy room's latency in milliseconds where daphne's grows to a second (docs/performance.md).
+# daphne stays supported: `manage.py runserver` and scripts/cluster --server daphne use it.
+# --proxy-headers --forwarded-allow-ips *: the client's address and scheme come from nginx's
+# X-Forwarded-* headers (only nginx reaches this port in docker-compose.yml).
+# --ws-max-size: frames over 64 KiB (CHAT_MAX_FRAME_BYTES) are refused before they are read.
+# --ws-per-message-deflate false: compressing every frame for every socket costs more CPU
+# than chat lines save in bytes. --no-access-log: nginx logs every request
+# (deploy/nginx.conf), and uvicorn's plain-text lines would break the JSON lines on stdout.
+CMD ["uvicorn", "chatsite.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--forwarded-allow-ips", "*", "--ws", "websockets-sansio", "--ws-max-size", "65536", "--ws-per-message-deflate", "false", "--lifespan", "off", "--no-access-log", "--log-level", "warning"]

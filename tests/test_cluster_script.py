@@ -1,4 +1,4 @@
-"""scripts/cluster: three daphne workers on one database and one Redis act as one site.
+"""scripts/cluster: three uvicorn workers on one database and one Redis act as one site.
 
 The script runs as an operator runs it; plain WebSocket clients log in as guests over HTTP
 and connect to different workers, as nginx would spread them.

@@ -139,12 +139,13 @@ def test_the_dockerfile_builds_a_slim_non_root_image_with_dependencies_in_their_
     assert "--uid" in " ".join(arguments for keyword, arguments in steps)
 
 
-def test_the_entry_point_is_daphne_behind_a_proxy_on_all_interfaces():
+def test_the_entry_point_is_uvicorn_behind_a_proxy_on_all_interfaces():
     command = dockerfile_cmd()
-    assert command[0] == "daphne"
+    assert command[0] == "uvicorn"
+    assert command[1] == "chatsite.asgi:application"
     assert "--proxy-headers" in command
-    assert command[command.index("-b") + 1] == "0.0.0.0"
-    assert command[-1] == "chatsite.asgi:application"
+    assert command[command.index("--host") + 1] == "0.0.0.0"
+    assert command[command.index("--ws-max-size") + 1] == "65536"
     assert "/healthz" in " ".join(dockerfile_healthcheck())
 
 
@@ -814,7 +815,7 @@ class App:
 
     def command(self) -> list[str]:
         command = dockerfile_cmd()
-        command[command.index("-p") + 1] = str(self.port)
+        command[command.index("--port") + 1] = str(self.port)
         return [str(VENV_BIN / command[0]), *command[1:]]
 
     def start(self) -> "App":
@@ -947,9 +948,9 @@ async def test_the_image_drops_frames_over_64_kib_before_the_app_reads_them(tria
         await socket_.send("x" * (64 * 1024 + 1))
         with pytest.raises(ConnectionClosed):
             await frame_of(socket_, "never")
-    # daphne (--websocket-max-message-size) drops the connection without a close frame;
-    # the app, had it read the frame, would have closed with 1009 and logged frame_too_big.
-    assert socket_.close_code == 1006
+    # uvicorn (--ws-max-size) closes with 1009 itself; the app, had it read the frame,
+    # would have closed with 1009 too, but logged frame_too_big.
+    assert socket_.close_code == 1009
     events = [line.get("event") for line in trial_app.log_lines() if line.get("user") == me["id"]]
     assert "frame_too_big" not in events
 
