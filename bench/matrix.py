@@ -127,17 +127,13 @@ def run_one(
             processes = servers.Baseline(workdir).start()
             target = Target("baseline", processes.ws_urls, guests["rooms"], None, processes.pids)
         else:
-            extra_env = dict(arguments.env)
-            if arguments.experiment:
-                extra_env["BENCH_EXPERIMENTS"] = ",".join(arguments.experiment)
             env = servers.app_env(
                 database_url=database_url,
                 redis_url=redis.url if redis else "",
                 layer=layer,
-                extra=extra_env,
+                extra=dict(arguments.env),
             )
-            app = "bench.asgi:application" if arguments.experiment else "chatsite.asgi:application"
-            processes = servers.AppServers(server, workers, env, workdir, app=app).start()
+            processes = servers.AppServers(server, workers, env, workdir).start()
             label = f"{server} ×{workers} {layer}"
             target = Target(
                 label,
@@ -168,7 +164,6 @@ def run_one(
             {
                 "server": server,
                 "layer": layer if server != "baseline" else None,
-                "experiments": arguments.experiment or [],
                 "env": dict(arguments.env) if server != "baseline" else {},
             }
         )
@@ -237,12 +232,6 @@ def main() -> None:
     )
     parser.add_argument("--concurrency", type=int, default=50, help="handshakes at once")
     parser.add_argument("--profile", action="store_true", help="py-spy the servers in the window")
-    parser.add_argument(
-        "--experiment",
-        action="append",
-        choices=["dispatch"],
-        help="bench-only patches of the app (bench/asgi.py)",
-    )
     parser.add_argument(
         "--env",
         action="append",

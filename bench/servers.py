@@ -230,7 +230,7 @@ class AppServers:
     workers: int
     env: dict[str, str]
     workdir: Path
-    app: str = "chatsite.asgi:application"  # bench.asgi:application for experiments
+    app: str = "chatsite.asgi:application"
     ports: list[int] = field(default_factory=list)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
