@@ -21,9 +21,14 @@ def user_sockets_close(*, user_id: int) -> None:
     async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": "chat.logout"})
 
 
-async def room_broadcast(*, room_slug: str, text: str, seq: int | None = None) -> None:
-    """``seq`` marks a message frame, so receivers can drop repeats and notice gaps."""
+async def room_broadcast(
+    *, room_slug: str, text: str, seq: int | None = None, presence: bool = False
+) -> None:
+    """``seq`` marks a message frame, so receivers can drop repeats and notice gaps;
+    ``presence`` a presence frame, which receivers may gather into a ``presence.batch``."""
     event = {"type": FRAME_EVENT, "text": text}
     if seq is not None:
         event["seq"] = seq
+    if presence:
+        event["presence"] = True
     await get_channel_layer().group_send(room_group(room_slug), event)

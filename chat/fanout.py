@@ -5,6 +5,12 @@ room of N costs N layer deliveries: N queue hand-offs, N msgpack decodes, N cons
 dispatches (and on the core Redis layer N Redis round trips). Here the room's group has one
 member per process, a ``RoomHub``; it fills any gap in the room's numbers from the
 database once, then offers the ready frame to each local socket's feed (chat/feed.py).
+
+Presence frames come in bursts (a room of 1000 filling up is 1000 ``presence.joined`` for
+each of its sockets). The first in a quiet room goes out at once; those arriving within
+the next CHAT_PRESENCE_BATCH_SECONDS are gathered and go out as one ``presence.batch``
+frame per socket, or as themselves when there is one, and before any message that follows
+them, so order is kept.
 """
 
 import asyncio
@@ -14,6 +20,7 @@ import weakref
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from chat import selectors
 from chat.broadcast import FRAME_EVENT, room_group
@@ -36,6 +43,8 @@ class RoomHub:
         self.last_seq = 0
         self.ready = asyncio.get_running_loop().create_task(self._start())
         self._task: asyncio.Task | None = None
+        self._presence_pending: list[str] = []
+        self._presence_window: asyncio.TimerHandle | None = None
 
     async def _start(self) -> None:
         self.channel = await self.layer.new_channel()
@@ -50,6 +59,8 @@ class RoomHub:
             await self.layer.group_add(self.group, self.channel)
 
     async def stop(self) -> None:
+        if self._presence_window is not None:
+            self._presence_window.cancel()
         for task in (self.ready, self._task):
             if task is not None:
                 task.cancel()
@@ -62,9 +73,12 @@ class RoomHub:
                 event = await self.layer.receive(self.channel)
                 if event.get("type") != FRAME_EVENT:
                     continue
+                if event.get("presence"):
+                    self._presence(event["text"])
+                    continue
                 for text, seq in await self._frames(event):
-                    for feed in tuple(self.feeds):
-                        feed.offer(text, seq)
+                    self._presence_flush()
+                    self._offer(text, seq)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -77,6 +91,40 @@ class RoomHub:
                 feed.close_soon(CLOSE_SERVICE_RESTART)
             with contextlib.suppress(Exception):
                 await self.layer.group_discard(self.group, self.channel)
+
+    def _offer(self, text: str, seq: int | None) -> None:
+        for feed in tuple(self.feeds):
+            feed.offer(text, seq)
+
+    def _presence(self, text: str) -> None:
+        window = settings.CHAT_PRESENCE_BATCH_SECONDS
+        if self._presence_window is None or window <= 0:
+            self._offer(text, None)
+            if window > 0:
+                self._presence_window = asyncio.get_running_loop().call_later(
+                    window, self._presence_window_end
+                )
+        else:
+            self._presence_pending.append(text)
+
+    def _presence_window_end(self) -> None:
+        if self._presence_pending:
+            self._presence_flush()
+            self._presence_window = asyncio.get_running_loop().call_later(
+                settings.CHAT_PRESENCE_BATCH_SECONDS, self._presence_window_end
+            )
+        else:
+            self._presence_window = None
+
+    def _presence_flush(self) -> None:
+        if not self._presence_pending:
+            return
+        pending, self._presence_pending = self._presence_pending, []
+        # Each pending text is a JSON object already: the batch is put together, not re-encoded.
+        if len(pending) == 1:
+            self._offer(pending[0], None)
+        else:
+            self._offer('{"type": "presence.batch", "events": [' + ", ".join(pending) + "]}", None)
 
     async def _frames(self, event: dict) -> list[tuple[str, int | None]]:
         """The event's frame, after any messages whose notifications never arrived."""

@@ -117,15 +117,25 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
         data = json.loads(new_text)
         frame_type = data.get("type")
         if frame_type == "message":
-            text = user_frame(data["message"], site=self.site)
-        elif frame_type in PRESENCE_TYPES:
-            online = await presence_store().online(room=self.room.slug)
-            text = presence_frame(
-                frame_type, name=data["user"]["name"], online=online, site=self.site
-            )
-        else:
+            await self.send_quietly(user_frame(data["message"], site=self.site))
             return
-        await self.send_quietly(text)
+        # The old page knows one login or logout per frame: a batch is told one by one.
+        presence = data["events"] if frame_type == "presence.batch" else [data]
+        presence = [
+            event
+            for event in presence
+            if event.get("type") in PRESENCE_TYPES
+            and not (event["type"] == "presence.joined" and event["user"]["id"] == self.me["id"])
+        ]
+        if not presence:
+            return
+        online = await presence_store().online(room=self.room.slug)
+        for event in presence:
+            await self.send_quietly(
+                presence_frame(
+                    event["type"], name=event["user"]["name"], online=online, site=self.site
+                )
+            )
 
     async def _login(self, command: Login):
         if self.me is not None:
@@ -152,9 +162,17 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
         self.feed = SocketFeed(write=self.retell, close=self.close_with)
         await room_feed_add(room=self.room, feed=self.feed)
         # The old page has no history: it starts at whatever is said next.
-        self.feed.start(last_seq=(await backlog_read(room=self.room, after_id=None)).last_seq)
+        backlog = await backlog_read(room=self.room, after_id=None)
+        # The old page's own "login" frame, before anything the room says: it comes back
+        # through the room too (retell skips that copy), maybe batched, maybe later.
+        online = await store.online(room=self.room.slug)
+        await self.send(
+            text_data=presence_frame(
+                "presence.joined", name=me["name"], online=online, site=self.site
+            )
+        )
+        self.feed.start(last_seq=backlog.last_seq)
         heartbeat().add(consumer=self, room=self.room.slug, user_id=user.pk)
-        # Reaches this socket too, through the group: the old page's own "login" frame.
         await presence_announce(room=self.room.slug, user=self.me, frame_type="presence.joined")
         log_event(logger, "connect", user=self.me["id"], room=self.room.slug, protocol="legacy")
 

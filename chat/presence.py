@@ -94,7 +94,9 @@ def presence_store() -> MemoryPresence | RedisPresence:
 async def presence_announce(*, room: str, user: dict, frame_type: str) -> None:
     """Tell the room that ``user`` came (``presence.joined``) or went (``presence.left``)."""
     count = (await presence_store().counts(rooms=[room]))[room]
-    await room_broadcast(room_slug=room, text=frame(frame_type, user=user, count=count))
+    await room_broadcast(
+        room_slug=room, text=frame(frame_type, user=user, count=count), presence=True
+    )
 
 
 async def presence_enter(*, room: str, user: dict, channel_name: str) -> tuple[list, bool]:

@@ -219,5 +219,8 @@ CHAT_MAX_FRAME_BYTES = env.int("CHAT_MAX_FRAME_BYTES", default=64 * 1024)
 # for the TTL (its process died) is swept and its user announced as left.
 CHAT_PRESENCE_HEARTBEAT_SECONDS = env.float("CHAT_PRESENCE_HEARTBEAT_SECONDS", default=20.0)
 CHAT_PRESENCE_TTL_SECONDS = env.float("CHAT_PRESENCE_TTL_SECONDS", default=60.0)
+# Joins and leaves within this window after one that went out are sent together, as one
+# presence.batch frame per socket (0: each on its own). chat/fanout.py.
+CHAT_PRESENCE_BATCH_SECONDS = env.float("CHAT_PRESENCE_BATCH_SECONDS", default=1.0)
 # The PHP chat room's WebSocket endpoint at / and /ws/legacy/<slug>/ (docs/legacy.md).
 CHAT_LEGACY_ENDPOINT = env.bool("CHAT_LEGACY_ENDPOINT", default=True)

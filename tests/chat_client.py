@@ -346,7 +346,10 @@ class ChatClient:
 
     async def _on_frame(self, ws: ClientConnection, conn: Connection, frame: dict) -> None:
         kind = frame.get("type")
-        if kind == "message":
+        if kind == "presence.batch":
+            for event in frame["events"]:
+                await self._on_frame(ws, conn, event)
+        elif kind == "message":
             message = frame["message"]
             conn.message_ids.append(message["id"])
             if not conn.synced:

@@ -1,6 +1,7 @@
 """Opening the room socket the way a browser does: session cookie, Origin, Host."""
 
-import json
+import weakref
+from collections import deque
 
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from chatsite.asgi import application
+from tests.frames import frames_in
 
 SITE_ORIGIN = "http://localhost:8000"
 
@@ -43,19 +45,31 @@ async def joined(user, **kwargs):
     return communicator, welcome
 
 
+# The events of a presence.batch not yet handed out, per communicator.
+_batched: "weakref.WeakKeyDictionary[WebsocketCommunicator, deque]" = weakref.WeakKeyDictionary()
+
+
+async def next_frame(communicator, timeout: float = 2) -> dict:
+    """The next frame, with a ``presence.batch`` taken apart into its events, as the page does."""
+    batched = _batched.setdefault(communicator, deque())
+    if not batched:
+        batched.extend(frames_in(await communicator.receive_from(timeout)))
+    return batched.popleft()
+
+
 async def next_of_type(communicator, frame_type: str, timeout: float = 2) -> dict:
     """The next frame of ``frame_type``, skipping others (presence lines interleave)."""
     while True:
-        frame = json.loads(await communicator.receive_from(timeout))
+        frame = await next_frame(communicator, timeout)
         if frame["type"] == frame_type:
             return frame
 
 
 async def drain(communicator) -> list[dict]:
     """Every frame waiting now, without waiting for more."""
-    frames = []
+    frames = list(_batched.pop(communicator, ()))
     while not await communicator.receive_nothing(timeout=0.05):
-        frames.append(json.loads(await communicator.receive_from()))
+        frames.extend(frames_in(await communicator.receive_from()))
     return frames
 
 

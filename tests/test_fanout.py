@@ -1,6 +1,7 @@
 """One receiver per room and process, and sockets that fall behind without holding up a room."""
 
 import asyncio
+import json
 
 import pytest
 from channels.layers import get_channel_layer
@@ -140,3 +141,40 @@ async def test_a_slow_page_is_closed_with_1013_and_backfills_on_reconnect(alice,
     await again.connect()
     assert (await next_of_type(again, "message"))["message"]["id"] == missed.pk
     await again.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_burst_of_joins_reaches_each_socket_as_one_batch_in_order(
+    alice, lobby, settings, django_user_model
+):
+    settings.CHAT_PRESENCE_BATCH_SECONDS = 0.3
+    watcher, _ = await joined(alice)  # its own join opens the window
+    crowd_users = [await django_user_model.objects.acreate(username=f"crowd{n}") for n in range(5)]
+
+    crowd = [(await joined(user))[0] for user in crowd_users]
+
+    raw = [json.loads(await watcher.receive_from()) for _ in range(3)]
+    assert [frame["type"] for frame in raw] == ["synced", "presence.joined", "presence.batch"]
+    assert raw[1]["user"]["name"] == "alice"
+    batch = raw[2]["events"]
+    assert [event["type"] for event in batch] == ["presence.joined"] * 5
+    assert [event["user"]["name"] for event in batch] == [f"crowd{n}" for n in range(5)]
+    assert batch[-1]["count"] == 6
+    for socket in [watcher, *crowd]:
+        await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_message_after_a_join_is_not_shown_before_it(alice, bob, lobby, settings):
+    settings.CHAT_PRESENCE_BATCH_SECONDS = 5  # far longer than the test
+    watcher, _ = await joined(alice)
+    await next_of_type(watcher, "presence.joined")  # alice's own: opens the window
+    bob_socket, _ = await joined(bob)  # held back by the window...
+
+    await bob_socket.send_json_to({"type": "message.send", "body": "hi all", "client_msg_id": "h"})
+
+    joined_frame = json.loads(await watcher.receive_from())  # ...until something follows it
+    assert (joined_frame["type"], joined_frame["user"]["name"]) == ("presence.joined", "bob")
+    assert json.loads(await watcher.receive_from())["message"]["body"] == "hi all"
+    await watcher.disconnect()
+    await bob_socket.disconnect()

@@ -95,6 +95,18 @@ new Composer({
 
 // --- frames from the server -----------------------------------------------------------
 
+const BATCH_LINES_MAX = 3;
+
+// Apply a presence.joined / presence.left to the online list; the name to announce, or
+// null when there is nothing to say (a repeat, or about ourselves).
+function presenceChange(frame) {
+  const changed = frame.type === "presence.joined"
+    ? online.add(frame.user, new Date())
+    : online.remove(frame.user.id);
+  online.setCount(frame.count);
+  return changed && frame.user.id !== me.id ? frame.user.name : null;
+}
+
 function requestHistory(fields = {}) {
   socket.send({ type: "history", ...fields });
 }
@@ -145,19 +157,37 @@ const handlers = {
   },
 
   "presence.joined"(frame) {
-    const isNew = online.add(frame.user, new Date());
-    online.setCount(frame.count);
-    if (isNew && frame.user.id !== me.id) {
-      messages.addSystemLine(interpolate(gettext("%s joined"), [frame.user.name]));
-    }
+    const name = presenceChange(frame);
+    if (name) messages.addSystemLine(interpolate(gettext("%s joined"), [name]));
   },
 
   "presence.left"(frame) {
-    const wasHere = online.remove(frame.user.id);
-    online.setCount(frame.count);
-    if (wasHere && frame.user.id !== me.id) {
-      messages.addSystemLine(interpolate(gettext("%s left"), [frame.user.name]));
+    const name = presenceChange(frame);
+    if (name) messages.addSystemLine(interpolate(gettext("%s left"), [name]));
+  },
+
+  // Joins and leaves that came in a burst: a line each when few, one summary line when many.
+  "presence.batch"(frame) {
+    const events = frame.events ?? [];
+    if (events.length <= BATCH_LINES_MAX) {
+      events.forEach((event) => handlers[event.type]?.(event));
+      return;
     }
+    let joined = 0;
+    let left = 0;
+    for (const event of events) {
+      if (!presenceChange(event)) continue;
+      if (event.type === "presence.joined") joined += 1;
+      else left += 1;
+    }
+    const parts = [];
+    if (joined) {
+      parts.push(interpolate(ngettext("%s person joined", "%s people joined", joined), [joined]));
+    }
+    if (left) {
+      parts.push(interpolate(ngettext("%s person left", "%s people left", left), [left]));
+    }
+    if (parts.length) messages.addSystemLine(parts.join(gettext(", ")));
   },
 
   pong() {},
