@@ -1,10 +1,10 @@
 """The site's settings with the channel layer chosen by ``BENCH_CHANNEL_LAYER``.
 
     memory   Channels' in-memory layer (one process only; REDIS_URL must be unset)
-    core     channels_redis.core.RedisChannelLayer (what chatsite.settings builds)
-    pubsub   channels_redis.pubsub.RedisPubSubChannelLayer
+    core     channels_redis.core.RedisChannelLayer (the site's default with Redis)
+    pubsub   channels_redis.pubsub.RedisPubSubChannelLayer (the site's CHANNEL_LAYER=pubsub)
 
-Bench-only: the site itself builds the core layer whenever REDIS_URL is set. Static
+Bench-only: the site itself picks the layer by CHANNEL_LAYER whenever REDIS_URL is set. Static
 files use the plain storage so DEBUG=false pages render without collectstatic.
 """
 

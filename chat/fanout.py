@@ -44,6 +44,7 @@ class RoomHub:
         self.ready = asyncio.get_running_loop().create_task(self._start())
         self._task: asyncio.Task | None = None
         self._presence_pending: list[str] = []
+        self._in_order = asyncio.Lock()  # one event at a time: the receive loop, catch_up
         self._presence_window: asyncio.TimerHandle | None = None
 
     async def _start(self) -> None:
@@ -57,6 +58,20 @@ class RoomHub:
         """Stay in the group: channels-redis forgets members after its group expiry."""
         if self.channel is not None:
             await self.layer.group_add(self.group, self.channel)
+
+    async def catch_up(self) -> None:
+        """Offer what was saved but never announced here, e.g. published while the pub/sub
+        layer was reconnecting to Redis, in a room that has been quiet since. The heartbeat
+        calls this, so such a message is at most one heartbeat late."""
+        try:
+            async with self._in_order:
+                latest = await database_sync_to_async(selectors.room_last_seq)(room=self.room)
+                if latest > self.last_seq:
+                    for text, seq in await self._missed_before(latest + 1):
+                        self._offer(text, seq)
+                    self.last_seq = latest
+        except Exception:
+            logger.exception("room catch-up failed room=%s", self.room.slug)
 
     async def stop(self) -> None:
         if self._presence_window is not None:
@@ -76,9 +91,10 @@ class RoomHub:
                 if event.get("presence"):
                     self._presence(event["text"])
                     continue
-                for text, seq in await self._frames(event):
-                    self._presence_flush()
-                    self._offer(text, seq)
+                async with self._in_order:
+                    for text, seq in await self._frames(event):
+                        self._presence_flush()
+                        self._offer(text, seq)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -137,16 +153,17 @@ class RoomHub:
         if seq > self.last_seq + 1:
             # The layer is at-most-once: a full channel or a Redis restart drops
             # notifications. The numbers show it, and the database has them.
-            logger.warning(
-                "notification gap room=%s had=%s got=%s", self.room.slug, self.last_seq, seq
-            )
-            missed = await database_sync_to_async(selectors.messages_between)(
-                room=self.room, after_seq=self.last_seq, before_seq=seq
-            )
-            frames = [(frame("message", message=message), message["seq"]) for message in missed]
+            frames = await self._missed_before(seq)
         self.last_seq = seq
         frames.append((event["text"], seq))
         return frames
+
+    async def _missed_before(self, seq: int) -> list[tuple[str, int]]:
+        logger.warning("notification gap room=%s had=%s got=%s", self.room.slug, self.last_seq, seq)
+        missed = await database_sync_to_async(selectors.messages_between)(
+            room=self.room, after_seq=self.last_seq, before_seq=seq
+        )
+        return [(frame("message", message=message), message["seq"]) for message in missed]
 
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, RoomHub]]" = (

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import weakref
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -18,9 +19,19 @@ def _database_ok() -> None:
         cursor.execute("SELECT 1")
 
 
+# One probe channel per event loop: channels-redis' pub/sub layer keeps a channel subscribed
+# until a receive on it is cancelled, so a new one per probe would pile up for good.
+_probe_channels: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, str]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def _channel_layer_ok() -> None:
     layer = get_channel_layer()
-    channel = await layer.new_channel()
+    loop = asyncio.get_running_loop()
+    if loop not in _probe_channels:
+        _probe_channels[loop] = await layer.new_channel()
+    channel = _probe_channels[loop]
     await layer.send(channel, {"type": "healthz"})
     await layer.receive(channel)
 

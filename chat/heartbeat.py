@@ -2,8 +2,9 @@
 
 Every CHAT_PRESENCE_HEARTBEAT_SECONDS one task per process:
 - pushes its connections' presence expiry forward, in one Redis call;
-- renews the channel-layer group membership of its rooms' receivers (channels-redis
-  forgets members after its group expiry, and everything after a restart);
+- renews the channel-layer group membership of its rooms' receivers (channels-redis'
+  core layer forgets members after its group expiry, and everything after a restart),
+  and has each receiver offer any message it saw saved but never announced;
 - sweeps connections whose process died, announcing their users as left.
 If Redis lost this process's connections (it restarted) or cannot be reached, the
 sockets are closed with 1012 (service restart): clients reconnect, rejoin and backfill,
@@ -60,6 +61,7 @@ class Heartbeat:
             await self._close([sockets[index][1][2] for index in lost])
         for hub in room_hubs():
             await hub.renew()
+            await hub.catch_up()
         await presence_sweep()
 
     async def _close(self, consumers) -> None:

@@ -123,22 +123,34 @@ REDIS_URL = REDIS_URLS[0] if REDIS_URLS else ""
 # of each REDIS_URL is the name of the master they watch: redis://:password@mymaster/0.
 REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
 REDIS_SENTINEL_PASSWORD = env.str("REDIS_SENTINEL_PASSWORD", default="")
-# Chosen, not defaulted: a channel holds up to CHANNEL_CAPACITY notifications for a socket
-# that has fallen behind, each for CHANNEL_EXPIRY seconds. Past that they are dropped, and
-# the socket recovers the messages from the database by their numbers (chat/stream.py).
+# With Redis, the channel layer is channels-redis' core (queueing) layer by default: a
+# channel holds up to CHANNEL_CAPACITY notifications, each for CHANNEL_EXPIRY seconds, and a
+# process that loses Redis fails its sockets so that pages reconnect and replay. The pub/sub
+# layer (CHANNEL_LAYER=pubsub) is faster under load but, in our Redis restart test, went on
+# accepting publishes after the restart while delivering none of them (docs/performance.md).
+# Dropped notifications are recovered from the database by their numbers (chat/fanout.py).
+CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="core")
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=1000)
 CHANNEL_EXPIRY = env.int("CHANNEL_EXPIRY", default=60)
+if CHANNEL_LAYER not in ("pubsub", "core"):
+    raise ImproperlyConfigured(f"CHANNEL_LAYER must be pubsub or core, not {CHANNEL_LAYER!r}")
 if REDIS_URL:
+    _layer_hosts = [
+        channel_layer_host(
+            url, sentinels=REDIS_SENTINELS, sentinel_password=REDIS_SENTINEL_PASSWORD
+        )
+        for url in REDIS_URLS
+    ]
     CHANNEL_LAYERS = {
         "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": _layer_hosts},
+        }
+        if CHANNEL_LAYER == "pubsub"
+        else {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [
-                    channel_layer_host(
-                        url, sentinels=REDIS_SENTINELS, sentinel_password=REDIS_SENTINEL_PASSWORD
-                    )
-                    for url in REDIS_URLS
-                ],
+                "hosts": _layer_hosts,
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": CHANNEL_EXPIRY,
             },

@@ -178,3 +178,26 @@ async def test_a_message_after_a_join_is_not_shown_before_it(alice, bob, lobby, 
     assert json.loads(await watcher.receive_from())["message"]["body"] == "hi all"
     await watcher.disconnect()
     await bob_socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_message_never_announced_reaches_a_quiet_room_at_the_next_heartbeat(
+    alice, bob, lobby, monkeypatch
+):
+    """Pub/sub keeps nothing for a receiver that is reconnecting to Redis, and in a quiet
+    room no later number shows the gap: the heartbeat's catch-up finds it in the database."""
+    bob_socket, _ = await joined(bob)
+    await next_of_type(bob_socket, "presence.joined")  # bob's own, after synced
+
+    async def lost_on_the_way(**notification):
+        pass
+
+    monkeypatch.setattr(services, "room_broadcast", lost_on_the_way)
+    missed = await services.message_send(room=lobby, author=alice, body="during a blip")
+    assert await bob_socket.receive_nothing(timeout=0.2)
+
+    for hub in fanout.room_hubs():
+        await hub.catch_up()
+
+    assert (await next_of_type(bob_socket, "message"))["message"]["id"] == missed.pk
+    await bob_socket.disconnect()

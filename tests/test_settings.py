@@ -70,6 +70,19 @@ def test_production_settings_switch_to_postgresql_and_redis():
     }
 
 
+def test_the_pub_sub_redis_layer_can_be_chosen_instead():
+    shown = json.loads(
+        start(**PRODUCTION, REDIS_URL="redis://redis:6379/0", CHANNEL_LAYER="pubsub").stdout
+    )
+    assert shown["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+
+
+def test_an_unknown_channel_layer_is_refused():
+    result = start(**PRODUCTION, REDIS_URL="redis://redis:6379/0", CHANNEL_LAYER="rabbit")
+    assert result.returncode != 0
+    assert "CHANNEL_LAYER must be pubsub or core" in result.stderr
+
+
 @pytest.mark.django_db
 def test_healthz_reports_database_and_channel_layer(client):
     response = client.get("/healthz")
