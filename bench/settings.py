@@ -1,8 +1,8 @@
 """The site's settings with the channel layer chosen by ``BENCH_CHANNEL_LAYER``.
 
     memory   Channels' in-memory layer (one process only; REDIS_URL must be unset)
-    core     channels_redis.core.RedisChannelLayer (the site's default with Redis)
-    pubsub   channels_redis.pubsub.RedisPubSubChannelLayer (the site's CHANNEL_LAYER=pubsub)
+    core     channels_redis.core.RedisChannelLayer (the site's CHANNEL_LAYER=core)
+    pubsub   channels_redis.pubsub.RedisPubSubChannelLayer (the site's default with Redis)
 
 Bench-only: the site itself picks the layer by CHANNEL_LAYER whenever REDIS_URL is set. Static
 files use the plain storage so DEBUG=false pages render without collectstatic.

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from chat import selectors, services
 from chat.broadcast import user_group
+from chat.close_codes import CLOSE_FRAME_TOO_BIG
 from chat.errors import ChatError, ServerError
 from chat.fanout import room_feed_add, room_feed_remove
 from chat.feed import SocketFeed, backlog_read
@@ -25,7 +26,6 @@ from chat.protocol import FetchHistory, Ping, SendMessage, client_frame_parse
 
 logger = logging.getLogger(__name__)
 
-CLOSE_FRAME_TOO_BIG = 1009
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_ROOM_NOT_FOUND = 4404
 CLOSE_TOO_MANY_CONNECTIONS = 4429

@@ -24,13 +24,12 @@ from django.conf import settings
 
 from chat import selectors
 from chat.broadcast import FRAME_EVENT, room_group
+from chat.close_codes import CLOSE_SERVICE_RESTART
 from chat.feed import SocketFeed
 from chat.models import Room
 from chat.payloads import frame
 
 logger = logging.getLogger(__name__)
-
-CLOSE_SERVICE_RESTART = 1012
 
 
 class RoomHub:

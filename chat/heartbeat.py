@@ -7,7 +7,7 @@ Every CHAT_PRESENCE_HEARTBEAT_SECONDS one task per process:
   and has each receiver offer any message it saw saved but never announced;
 - sweeps connections whose process died, announcing their users as left.
 If Redis lost this process's connections (it restarted) or cannot be reached, the
-sockets are closed with 1012 (service restart): clients reconnect, rejoin and backfill,
+sockets are closed with 4012 (chat/close_codes.py): clients reconnect, rejoin and backfill,
 which is simpler and surer than repairing state that may be missing anywhere.
 """
 
@@ -18,12 +18,11 @@ import weakref
 
 from django.conf import settings
 
+from chat.close_codes import CLOSE_SERVICE_RESTART
 from chat.fanout import room_hubs
 from chat.presence import presence_store, presence_sweep
 
 logger = logging.getLogger(__name__)
-
-CLOSE_SERVICE_RESTART = 1012
 
 
 class Heartbeat:
@@ -38,7 +37,8 @@ class Heartbeat:
 
     def remove(self, *, channel_name: str) -> None:
         self.sockets.pop(channel_name, None)
-        if not self.sockets and self.task is not None:
+        # Not from the heartbeat itself: it may be closing the last sockets right now.
+        if not self.sockets and self.task is not None and self.task is not asyncio.current_task():
             self.task.cancel()
             self.task = None
 
@@ -50,6 +50,9 @@ class Heartbeat:
             except Exception:
                 logger.exception("heartbeat failed; closing %d sockets", len(self.sockets))
                 await self._close([consumer for _, _, consumer in self.sockets.values()])
+            if not self.sockets:
+                self.task = None
+                return
 
     async def beat(self) -> None:
         sockets = list(self.sockets.items())

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import identity, selectors, services
-from chat.consumers import CLOSE_FRAME_TOO_BIG
+from chat.close_codes import CLOSE_FRAME_TOO_BIG
 from chat.errors import ChatError
 from chat.fanout import room_feed_add, room_feed_remove
 from chat.feed import SocketFeed, backlog_read

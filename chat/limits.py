@@ -72,7 +72,7 @@ async def message_rate_take(*, user_id: int) -> float | None:
 
 
 def frame_too_big(*, text: str | None, binary: bytes | None) -> bool:
-    """Over CHAT_MAX_FRAME_BYTES: the socket is closed with 1009 (daphne enforces the
+    """Over CHAT_MAX_FRAME_BYTES: the socket is closed with 4009 (daphne enforces the
     same bound with --websocket-max-message-size, before the frame reaches Django)."""
     size = len(text.encode()) if text is not None else len(binary or b"")
     return size > settings.CHAT_MAX_FRAME_BYTES

@@ -34,7 +34,7 @@ def redis_layer(url: str) -> dict:
     """The channel layer as settings.py builds it for REDIS_URL, read timeouts included."""
     return {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [channel_layer_host(url)]},
         }
     }

@@ -8,7 +8,8 @@ from channels.layers import get_channel_layer
 
 from chat import fanout, services
 from chat.broadcast import room_broadcast, room_group
-from chat.feed import CLOSE_TOO_FAR_BEHIND, SocketFeed
+from chat.close_codes import CLOSE_TOO_FAR_BEHIND
+from chat.feed import SocketFeed
 from tests.sockets import joined, next_of_type, socket_for
 
 
@@ -70,7 +71,7 @@ async def test_a_held_feed_writes_after_the_answer_to_the_sockets_own_command():
     feed.stop()
 
 
-async def test_a_socket_too_far_behind_is_closed_with_1013_while_its_write_is_stuck():
+async def test_a_socket_too_far_behind_is_closed_with_4013_while_its_write_is_stuck():
     socket = Socket(stuck=True)
     feed = socket.feed(limit=5)
     feed.start(last_seq=0)
@@ -124,7 +125,7 @@ async def test_a_rooms_sockets_in_one_process_are_one_member_of_its_group(
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_slow_page_is_closed_with_1013_and_backfills_on_reconnect(alice, bob, lobby):
+async def test_a_slow_page_is_closed_with_4013_and_backfills_on_reconnect(alice, bob, lobby):
     """What a page on a bad connection sees: closed, then everything on reconnecting."""
     bob_socket, _ = await joined(bob)
     await next_of_type(bob_socket, "synced")

@@ -4,7 +4,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
 
-from chat.consumers import CLOSE_FRAME_TOO_BIG, CLOSE_NOT_AUTHENTICATED, CLOSE_TOO_MANY_CONNECTIONS
+from chat.close_codes import CLOSE_FRAME_TOO_BIG
+from chat.consumers import CLOSE_NOT_AUTHENTICATED, CLOSE_TOO_MANY_CONNECTIONS
 from chat.models import Message
 from tests.sockets import joined, next_of_type, socket_for
 
@@ -48,7 +49,7 @@ async def test_a_resend_of_a_saved_message_is_not_counted_again(alice, lobby, se
     await socket.disconnect()
 
 
-async def test_a_frame_over_64_kib_closes_the_socket_with_1009(alice, lobby):
+async def test_a_frame_over_64_kib_closes_the_socket_with_4009(alice, lobby):
     socket, _ = await joined(alice)
 
     await socket.send_to(text_data='{"type":"message.send","body":"' + "x" * 65_536 + '"}')

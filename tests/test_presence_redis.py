@@ -2,7 +2,8 @@
 
 import pytest
 
-from chat.heartbeat import CLOSE_SERVICE_RESTART, heartbeat
+from chat.close_codes import CLOSE_SERVICE_RESTART
+from chat.heartbeat import heartbeat
 from chat.presence_redis import RedisPresence
 from tests.sockets import joined, next_presence
 

@@ -64,17 +64,17 @@ def test_production_settings_switch_to_postgresql_and_redis():
     )
     assert shown == {
         "engine": "django.db.backends.postgresql",
-        "layer": "channels_redis.core.RedisChannelLayer",
+        "layer": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "debug": False,
         "hosts": ["chat.example.com"],
     }
 
 
-def test_the_pub_sub_redis_layer_can_be_chosen_instead():
+def test_the_queueing_redis_layer_can_be_chosen_instead():
     shown = json.loads(
-        start(**PRODUCTION, REDIS_URL="redis://redis:6379/0", CHANNEL_LAYER="pubsub").stdout
+        start(**PRODUCTION, REDIS_URL="redis://redis:6379/0", CHANNEL_LAYER="core").stdout
     )
-    assert shown["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert shown["layer"] == "channels_redis.core.RedisChannelLayer"
 
 
 def test_an_unknown_channel_layer_is_refused():

@@ -173,8 +173,8 @@ def cluster(request, redis_server, shared_database):
         "CHAT_RATE_LIMIT_MESSAGES": "1000",
     }
 
-    def start(count: int) -> list[LiveServer]:
-        servers = [LiveServer(env=env) for _ in range(count)]
+    def start(count: int, **settings: str) -> list[LiveServer]:
+        servers = [LiveServer(env={**env, **settings}) for _ in range(count)]
         started.extend(servers)
         servers[0].migrate()
         for server in servers[1:]:

@@ -29,10 +29,11 @@ async def _send_round(clients, phase: str, count: int) -> dict:
     return sent
 
 
+@pytest.mark.parametrize("channel_layer", ["pubsub", "core"])
 async def test_a_redis_restart_loses_no_acked_message_and_saves_no_refused_one(
-    cluster, people, redis_server, shared_database
+    cluster, people, redis_server, shared_database, channel_layer
 ):
-    first, second = cluster(2)
+    first, second = cluster(2, CHANNEL_LAYER=channel_layer)
     clients = [
         await people.join(first, "xena"),
         await people.join(second, "yuri"),

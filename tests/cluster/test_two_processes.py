@@ -5,8 +5,12 @@ import signal
 import time
 
 import pytest
+import redis
+from websockets.exceptions import ConnectionClosed
 
+from chat.close_codes import CLOSE_SERVICE_RESTART
 from chat.presence_redis import P
+from tests.web_clients import frame_of, guest_login, room_socket
 
 pytestmark = pytest.mark.cluster
 
@@ -183,3 +187,18 @@ async def test_a_quiet_room_keeps_everyone_connected(cluster, people):
         timeout=TIMEOUT,
         what="alice sees bob leave",
     )
+
+
+async def test_a_daphne_process_closes_sockets_whose_presence_redis_forgot(cluster, redis_server):
+    """The heartbeat's close reaches the page through a real server, not only in-process:
+    daphne refuses to send 1012, which is why the code is 4012 (chat/close_codes.py)."""
+    [server] = cluster(1)
+    guest = await asyncio.to_thread(guest_login, server.url)
+    async with await room_socket(guest) as socket_:
+        await frame_of(socket_, "synced")
+
+        redis.Redis.from_url(redis_server.url).flushdb()  # what a restart without persistence does
+
+        with pytest.raises(ConnectionClosed):
+            await frame_of(socket_, "never", timeout=5)
+    assert socket_.close_code == CLOSE_SERVICE_RESTART
