@@ -62,6 +62,8 @@ class RoomHub:
         """Offer what was saved but never announced here, e.g. published while the pub/sub
         layer was reconnecting to Redis, in a room that has been quiet since. The heartbeat
         calls this, so such a message is at most one heartbeat late."""
+        if self._task is None:
+            return  # still starting: its first read of the room's number is to come
         try:
             async with self._in_order:
                 latest = await database_sync_to_async(selectors.room_last_seq)(room=self.room)
