@@ -1,6 +1,7 @@
 """Starting throwaway servers (redis-server, nginx) on loopback for tests."""
 
 import contextlib
+import signal
 import socket
 import subprocess
 import time
@@ -16,6 +17,20 @@ def redis_arguments(port: int, directory: Path | str, *extra: str) -> list[str]:
         *("--save", "", "--appendonly", "no", "--dir", str(directory)),
         *extra,
     ]
+
+
+def process_stop(
+    process: subprocess.Popen | None, *, timeout: float = 10.0, sig: int = signal.SIGTERM
+) -> None:
+    """Ask ``process`` to stop with ``sig``; kill it if it is still there after ``timeout``."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_for_port(port: int, process: subprocess.Popen, *, what: str) -> None:

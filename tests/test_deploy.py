@@ -35,7 +35,7 @@ from chat import limits, presence
 from chat.logging import JsonLinesFormatter
 from chat.redis_clients import CHANNEL_LAYER_TIMEOUTS
 from tests.conftest import free_port, missing
-from tests.local_servers import redis_arguments, wait_for_port
+from tests.local_servers import process_stop, redis_arguments, wait_for_port
 from tests.web_clients import (
     Guest,
     frame_of,
@@ -380,8 +380,7 @@ def redis_process(arguments: Callable[[int, Path], list[str]]) -> Iterator[int]:
             raise RuntimeError(f"{error}:\n{log.read_text()}") from None
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        process_stop(process)
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -718,13 +717,7 @@ class App:
         )
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # what `docker stop` sends
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        process_stop(self.process, timeout=15)  # SIGTERM: what `docker stop` sends
 
     def output(self) -> str:
         return self.stdout_path.read_text() + "\n--- stderr ---\n" + self.stderr_path.read_text()
@@ -771,12 +764,7 @@ def nginx_in_front_of(app: App) -> Iterator[tuple[str, Path]]:
             raise AssertionError(f"{error}: {process.stderr.read().decode()}") from None
         yield f"http://127.0.0.1:{port}", directory / "access.log"
     finally:
-        process.send_signal(signal.SIGQUIT)  # graceful: let workers finish and exit
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process, sig=signal.SIGQUIT)  # graceful: let workers finish and exit
         shutil.rmtree(directory, ignore_errors=True)
 
 

@@ -22,7 +22,7 @@ import redis
 
 from tests.chat_client import ChatClient, Guest, Signal, guest_join
 from tests.conftest import free_port, missing
-from tests.local_servers import redis_arguments
+from tests.local_servers import process_stop, redis_arguments
 from tests.servers import LiveServer
 
 HEARTBEAT_SECONDS = 0.5
@@ -78,14 +78,7 @@ class RedisServer:
     def stop(self) -> None:
         """SIGTERM, and wait until the process is gone (its port is closed)."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process)
 
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=2, socket_connect_timeout=2)

@@ -19,6 +19,17 @@ TIMEOUT = 10
 QUIET_SECONDS = 7
 
 
+async def alice_and_bob_online(cluster, people):
+    """Two processes, alice on the first and bob on the second, both seeing two online."""
+    first, second = cluster(2)
+    alice = await people.join(first, "alice")
+    bob = await people.join(second, "bob")
+    await people.wait(
+        lambda: alice.count == 2 and bob.count == 2, timeout=TIMEOUT, what="both online"
+    )
+    return first, second, alice, bob
+
+
 async def _until(check, *, timeout: float, what: str) -> None:
     """Poll something no client frame announces (the server's own state), bounded."""
     deadline = time.monotonic() + timeout
@@ -100,12 +111,7 @@ async def test_users_on_two_processes_see_each_other_and_each_others_messages(
 
 
 async def test_reconnecting_to_the_other_process_replays_what_was_missed(cluster, people):
-    first, second = cluster(2)
-    alice = await people.join(first, "alice")
-    bob = await people.join(second, "bob")
-    await people.wait(
-        lambda: alice.count == 2 and bob.count == 2, timeout=TIMEOUT, what="both online"
-    )
+    first, _, alice, bob = await alice_and_bob_online(cluster, people)
     hello = await alice.send("hello")
     await people.wait(
         lambda: hello in alice.acked and alice.acked[hello] in bob.held,
@@ -142,12 +148,7 @@ async def test_reconnecting_to_the_other_process_replays_what_was_missed(cluster
 
 
 async def test_users_of_a_killed_process_leave_within_the_ttl(cluster, people):
-    first, second = cluster(2)
-    alice = await people.join(first, "alice")
-    bob = await people.join(second, "bob")
-    await people.wait(
-        lambda: alice.count == 2 and bob.count == 2, timeout=TIMEOUT, what="both online"
-    )
+    _, second, alice, bob = await alice_and_bob_online(cluster, people)
 
     killed_at = time.monotonic()
     second.process.send_signal(signal.SIGKILL)
@@ -165,13 +166,8 @@ async def test_users_of_a_killed_process_leave_within_the_ttl(cluster, people):
 
 
 async def test_a_quiet_room_keeps_everyone_connected(cluster, people):
-    first, second = cluster(2)
-    alice = await people.join(first, "alice")
-    bob = await people.join(second, "bob")
+    _, _, alice, bob = await alice_and_bob_online(cluster, people)
     clients = (alice, bob)
-    await people.wait(
-        lambda: alice.count == 2 and bob.count == 2, timeout=TIMEOUT, what="both online"
-    )
 
     dropped = await people.signal.happens_within(
         lambda: any(len(c.connections) > 1 or not c.synced for c in clients),
