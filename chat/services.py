@@ -49,7 +49,7 @@ def message_save(
     for a resend of a ``client_msg_id`` this author used before, the earlier message and False.
 
     The insert comes first and the unique constraint on (author, client_msg_id) catches the
-    resend: three statements for a new message, the common case.
+    resend: two statements (UPDATE … RETURNING, INSERT) for a new message, the common case.
     """
     try:
         with transaction.atomic():
