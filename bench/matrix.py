@@ -24,8 +24,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import profile, servers
-from bench.loadgen import Scenario, Target, run_scenario, table
+from bench import profile, report, servers
+from bench.loadgen import run_scenario
+from bench.scenario import Scenario, Target
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DATABASE = "chat_bench"
@@ -302,7 +303,7 @@ def main() -> None:
             servers.database_drop(DATABASE)
     with_ratios(results)
     header["load_end"] = os.getloadavg()
-    markdown = table([r for r in results if "error" not in r])
+    markdown = report.table([r for r in results if "error" not in r])
     failures = [f"- {r['scenario']} / {r['target']}: {r['error']}" for r in results if "error" in r]
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

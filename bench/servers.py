@@ -7,7 +7,6 @@ load generator spreads its users over the workers' ports (no proxy in between).
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,17 +16,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devtools.loopback import free_port, log_tail, process_stop, redis_arguments, wait_for_port
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 STARTUP_TIMEOUT_SECONDS = 60.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -45,24 +40,12 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def _wait_tcp(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:3]} exited {process.returncode}:\n{_tail(log)}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"port {port} not open after {STARTUP_TIMEOUT_SECONDS} s:\n{_tail(log)}")
-
-
 def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     error: object = None
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:4]} exited {process.returncode}:\n{_tail(log)}")
+            raise RuntimeError(f"{process.args[:4]} exited {process.returncode}:\n{log_tail(log)}")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                 if response.status == 200:
@@ -70,25 +53,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
         except (urllib.error.URLError, OSError) as exc:
             error = exc
         time.sleep(0.1)
-    raise RuntimeError(f"{url} not healthy ({error}):\n{_tail(log)}")
-
-
-def _tail(log: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return ""
-
-
-def _stop(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    raise RuntimeError(f"{url} not healthy ({error}):\n{log_tail(log)}")
 
 
 @dataclass
@@ -113,27 +78,17 @@ class Redis:
         log = workdir / f"redis-{self.port}.log"
         with open(log, "ab") as out:
             self.process = subprocess.Popen(
-                [
-                    binary,
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--dir",
-                    str(workdir),
-                ],
+                [binary, *redis_arguments(self.port, workdir)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        _wait_tcp(self.port, self.process, log)
+        wait_for_port(
+            self.port, self.process, what="redis-server", timeout=STARTUP_TIMEOUT_SECONDS, log=log
+        )
         return self
 
     def stop(self) -> None:
-        _stop(self.process)
+        process_stop(self.process)
 
 
 def database_create(name: str) -> str:
@@ -271,11 +226,13 @@ class AppServers:
         return [process.pid for process in self.processes]
 
     def logs(self) -> str:
-        return "\n".join(_tail(self.workdir / f"{self.server}-{port}.log") for port in self.ports)
+        return "\n".join(
+            log_tail(self.workdir / f"{self.server}-{port}.log") for port in self.ports
+        )
 
     def stop(self) -> None:
         for process in self.processes:
-            _stop(process)
+            process_stop(process)
 
 
 @dataclass
@@ -295,7 +252,9 @@ class Baseline:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        _wait_tcp(self.port, self.process, log)
+        wait_for_port(
+            self.port, self.process, what="baseline", timeout=STARTUP_TIMEOUT_SECONDS, log=log
+        )
         return self
 
     @property
@@ -307,7 +266,7 @@ class Baseline:
         return [self.process.pid]
 
     def stop(self) -> None:
-        _stop(self.process)
+        process_stop(self.process)
 
 
 def workdir() -> Path:

@@ -3,7 +3,7 @@
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-# The one event type a room's receivers (chat/fanout.py) accept from the channel layer:
+# The one event type a room's receivers (chat/sockets/fanout.py) accept from the channel layer:
 # a ready text frame, encoded once for all recipients.
 FRAME_EVENT = "chat.frame"
 

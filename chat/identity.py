@@ -10,7 +10,8 @@ from chat.errors import NicknameTaken
 from chat.models import Profile
 
 User = get_user_model()
-LEGACY = "legacy"  # Profile.source of guests made by the PHP room's page (chat/legacy.py)
+NICKNAME_MAX_LENGTH = 32
+LEGACY = "legacy"  # Profile.source of guests made by the PHP room's page (chat/legacy/consumer.py)
 
 
 def guest_name_suggest() -> str:

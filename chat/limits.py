@@ -10,7 +10,7 @@ from collections import defaultdict, deque
 
 from django.conf import settings
 
-from chat.redis_clients import redis_async
+from chat.infra.redis_clients import redis_async
 
 # KEYS[1] the user's window; ARGV: now (ms), window (ms), limit, member
 _TAKE = """

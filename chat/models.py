@@ -14,7 +14,7 @@ class Profile(models.Model):
     )
     is_guest = models.BooleanField(_("guest"), default=True)
     # Where the account was made: "legacy" names belong to the PHP room's page
-    # (chat/legacy.py), which may log in with them again; "web" names may not.
+    # (chat/legacy/consumer.py), which may log in with them again; "web" names may not.
     source = models.CharField(
         _("source"),
         max_length=16,

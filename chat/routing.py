@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.urls import path
 
-from chat.consumers import ChatConsumer
-from chat.legacy import LegacyConsumer
+from chat.legacy.consumer import LegacyConsumer
+from chat.realtime.consumer import ChatConsumer
 
 
 def websocket_urlpatterns_for(*, legacy: bool) -> list:

@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from chat.redis_clients import channel_layer_host
+from chat.infra.redis_clients import channel_layer_host
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -128,7 +128,7 @@ REDIS_SENTINEL_PASSWORD = env.str("REDIS_SENTINEL_PASSWORD", default="")
 # layer's queues took seconds (docs/performance.md). Pub/sub keeps nothing for a receiver
 # that is reconnecting: the heartbeat closes sockets when Redis lost their state or is
 # unreachable, and the numbers in each room show what was missed, which the database has
-# (chat/fanout.py). CHANNEL_LAYER=core picks the queueing layer, where a channel holds up to
+# (chat/sockets/fanout.py). CHANNEL_LAYER=core picks the queueing layer, where a channel holds up to
 # CHANNEL_CAPACITY notifications, each for CHANNEL_EXPIRY seconds.
 CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="pubsub")
 CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=1000)
@@ -194,7 +194,7 @@ STORAGES = {
     },
 }
 
-# JSON lines on stdout in production (chat/logging.py), plain text while developing.
+# JSON lines on stdout in production (chat/infra/json_logging.py), plain text while developing.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
@@ -202,7 +202,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "chat.logging.JsonLinesFormatter"},
+        "json": {"()": "chat.infra.json_logging.JsonLinesFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
@@ -233,7 +233,7 @@ CHAT_MAX_FRAME_BYTES = env.int("CHAT_MAX_FRAME_BYTES", default=64 * 1024)
 CHAT_PRESENCE_HEARTBEAT_SECONDS = env.float("CHAT_PRESENCE_HEARTBEAT_SECONDS", default=20.0)
 CHAT_PRESENCE_TTL_SECONDS = env.float("CHAT_PRESENCE_TTL_SECONDS", default=60.0)
 # Joins and leaves within this window after one that went out are sent together, as one
-# presence.batch frame per socket (0: each on its own). chat/fanout.py.
+# presence.batch frame per socket (0: each on its own). chat/sockets/fanout.py.
 CHAT_PRESENCE_BATCH_SECONDS = env.float("CHAT_PRESENCE_BATCH_SECONDS", default=1.0)
 # The PHP chat room's WebSocket endpoint at / and /ws/legacy/<slug>/ (docs/legacy.md).
 CHAT_LEGACY_ENDPOINT = env.bool("CHAT_LEGACY_ENDPOINT", default=True)

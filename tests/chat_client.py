@@ -18,137 +18,25 @@ every frame and state change, never for a fixed time.
 
 import asyncio
 import contextlib
-import http.cookiejar
 import itertools
 import json
 import random
-import re
 import secrets
 import time
-import urllib.parse
-import urllib.request
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-HTTP_TIMEOUT_SECONDS = 10
+from tests.chat_connection import Connection
+from tests.chat_guests import SESSION_COOKIE, Guest
+from tests.chat_signal import Signal
+
 OPEN_TIMEOUT_SECONDS = 5
 BACKOFF_START_SECONDS = 0.1
 BACKOFF_CAP_SECONDS = 1.0
 # What the page does on these closes: go to /join/ (4401), "room not found" (4404).
 FINAL_CLOSE_CODES = {4401, 4404}
-SESSION_COOKIE = "sessionid"
-_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@dataclass(frozen=True)
-class Guest:
-    """A guest account: its nickname and the session cookie of its browser."""
-
-    name: str
-    sessionid: str
-
-
-def _guest_join_blocking(base_url: str, nickname: str, avatar: str) -> Guest:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),  # loopback only, whatever the environment says
-        urllib.request.HTTPCookieProcessor(jar),
-    )
-    join_url = f"{base_url}/join/"
-    with opener.open(join_url, timeout=HTTP_TIMEOUT_SECONDS) as response:
-        form_page = response.read().decode()
-    token = _CSRF_INPUT.search(form_page)
-    if token is None:
-        raise AssertionError(f"no csrfmiddlewaretoken in {join_url}:\n{form_page[:2000]}")
-    fields = {"nickname": nickname, "avatar": avatar, "csrfmiddlewaretoken": token.group(1)}
-    request = urllib.request.Request(
-        join_url,
-        data=urllib.parse.urlencode(fields).encode(),
-        headers={"Referer": join_url},
-    )
-    with opener.open(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
-        answer = response.read().decode(errors="replace")
-    cookies = {cookie.name: cookie.value for cookie in jar}
-    if SESSION_COOKIE not in cookies:
-        raise AssertionError(f"joining as {nickname!r} gave no session:\n{answer[:2000]}")
-    return Guest(name=nickname, sessionid=cookies[SESSION_COOKIE])
-
-
-async def guest_join(base_url: str, nickname: str | None = None, *, avatar: str = "a1") -> Guest:
-    """Join as a guest through the /join/ form, as a person does; a random name if none."""
-    nickname = nickname or f"t{secrets.token_hex(5)}"
-    return await asyncio.to_thread(_guest_join_blocking, base_url, nickname, avatar)
-
-
-class Signal:
-    """Wakes everyone waiting on a condition whenever a client it serves changes.
-
-    Several clients may share one, so that a test can wait for a condition over all of them.
-    """
-
-    def __init__(self) -> None:
-        self._changed = asyncio.Event()
-
-    def notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
-
-    async def wait_for(
-        self, predicate: Callable[[], bool], *, timeout: float, what: Callable[[], str] | str
-    ) -> float:
-        """Return once ``predicate()`` holds (seconds waited); AssertionError after ``timeout``."""
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(timeout):
-                while not predicate():
-                    await self._changed.wait()
-        except TimeoutError:
-            detail = what() if callable(what) else what
-            raise AssertionError(f"not within {timeout:g} s: {detail}") from None
-        return time.monotonic() - started
-
-    async def happens_within(self, predicate: Callable[[], bool], *, timeout: float) -> bool:
-        """Whether ``predicate()`` comes to hold within ``timeout`` seconds (for "never")."""
-        try:
-            async with asyncio.timeout(timeout):
-                while not predicate():
-                    await self._changed.wait()
-        except TimeoutError:
-            return False
-        return True
-
-
-@dataclass
-class Connection:
-    """One socket the client opened, and what came through it."""
-
-    number: int
-    url: str
-    after_id: int | None
-    opened_at: float
-    welcome: dict | None = None
-    synced_at: float | None = None
-    complete: bool | None = None
-    replayed: list[int] = field(default_factory=list)  # message ids before `synced`
-    message_ids: list[int] = field(default_factory=list)  # every message frame, in order
-    closed_at: float | None = None
-    close_code: int | None = None
-
-    @property
-    def synced(self) -> bool:
-        return self.synced_at is not None
-
-    @property
-    def open(self) -> bool:
-        return self.closed_at is None
-
-    def duplicates(self) -> list[int]:
-        """Ids this socket delivered more than once (the protocol says: never)."""
-        return sorted(id_ for id_, times in Counter(self.message_ids).items() if times > 1)
 
 
 class ChatClient:
@@ -404,23 +292,3 @@ class ChatClient:
         # A closed socket keeps the message pending: it goes again after the next `synced`.
         with contextlib.suppress(ConnectionClosed):
             await ws.send(json.dumps(payload))
-
-
-async def wait_all(
-    clients: list[ChatClient],
-    predicate: Callable[[ChatClient], bool],
-    *,
-    timeout: float,
-    what: str,
-) -> float:
-    """Wait until ``predicate`` holds for every client (they must share one Signal)."""
-    signals = {id(client.signal) for client in clients}
-    assert len(signals) == 1, "wait_all needs clients that share one Signal"
-    return await clients[0].signal.wait_for(
-        lambda: all(predicate(client) for client in clients),
-        timeout=timeout,
-        what=lambda: (
-            f"{what}; "
-            + "; ".join(client.describe() for client in clients if not predicate(client))
-        ),
-    )

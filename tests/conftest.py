@@ -1,6 +1,5 @@
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 
@@ -8,10 +7,11 @@ import pytest
 import redis
 from channels.layers import channel_layers
 
-from chat import limits, presence
-from chat.redis_clients import channel_layer_host
+from chat import limits
+from chat.infra.redis_clients import channel_layer_host
+from chat.presence import tracker
+from devtools.loopback import free_port, redis_arguments, wait_for_port
 from tests.factories import UserFactory
-from tests.local_servers import redis_arguments, wait_for_port
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 MEMORY_LAYER = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -22,12 +22,6 @@ def missing(what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required when CI=true", pytrace=False)
     pytest.skip(f"{what} is not available")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def redis_layer(url: str) -> dict:
@@ -74,7 +68,7 @@ def isolated_realtime(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     _use_layer(settings, MEMORY_LAYER)
     settings.REDIS_URL = ""
-    presence._store = presence.MemoryPresence()
+    tracker._store = tracker.MemoryPresence()
     limits._memory = limits.MemoryRateLimiter()
     yield
     channel_layers.backends.clear()

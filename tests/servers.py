@@ -12,7 +12,6 @@ the same port, to test reconnecting clients).
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,17 +21,11 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from tests.local_servers import process_stop
+from devtools.loopback import free_port, process_stop
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_SECONDS = 20.0
 STOP_TIMEOUT_SECONDS = 10.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class LiveServer:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI
-from tests.test_deploy import plain, redis_process, scratch_postgres
+from tests.deploy.deployment_files import plain, redis_process, scratch_postgres
 from tests.web_clients import frame_of, frames_until, guest_login, room_socket, send_message
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chat.consumers import CLOSE_NOT_AUTHENTICATED, CLOSE_ROOM_NOT_FOUND
+from chat.realtime.consumer import CLOSE_NOT_AUTHENTICATED, CLOSE_ROOM_NOT_FOUND
 from tests.sockets import joined, socket_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

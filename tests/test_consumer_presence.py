@@ -56,7 +56,7 @@ async def test_a_consumer_that_fails_still_leaves_the_room(alice, bob, lobby, la
     """Channels skips disconnect() when a handler raises; the user must still go."""
     from channels.layers import get_channel_layer
 
-    from chat.heartbeat import heartbeat
+    from chat.sockets.heartbeat import heartbeat
 
     alice_socket, _ = await joined(alice)
     bob_socket, _ = await joined(bob)

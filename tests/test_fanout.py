@@ -6,10 +6,11 @@ import json
 import pytest
 from channels.layers import get_channel_layer
 
-from chat import fanout, services
+from chat import services
 from chat.broadcast import room_broadcast, room_group
-from chat.close_codes import CLOSE_TOO_FAR_BEHIND
-from chat.feed import SocketFeed
+from chat.sockets import fanout
+from chat.sockets.close_codes import CLOSE_TOO_FAR_BEHIND
+from chat.sockets.feed import SocketFeed
 from tests.sockets import joined, next_of_type, socket_for
 
 

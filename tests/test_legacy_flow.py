@@ -8,9 +8,9 @@ from channels.routing import URLRouter
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from chat import presence
-from chat.legacy import CLOSE_ROOM_NOT_FOUND
+from chat.legacy.consumer import CLOSE_ROOM_NOT_FOUND
 from chat.models import Message
+from chat.presence import tracker
 from chat.routing import websocket_urlpatterns_for
 from tests.legacy_sockets import SITE, legacy_socket, logged_in, names, next_legacy, shaken
 
@@ -135,7 +135,7 @@ async def test_a_legacy_name_online_now_is_refused_and_free_again_after_it_leave
 
 async def test_two_logins_racing_for_one_name_do_not_both_get_it(lobby, monkeypatch):
     first, _ = await logged_in("userRACE0001")
-    store = presence.presence_store()
+    store = tracker.presence_store()
 
     async def checked_too_early(*, user_id):  # as if both checks ran before either entered
         return False
@@ -281,7 +281,7 @@ async def test_switched_off_there_is_no_legacy_endpoint(lobby, path):
 
 
 async def test_logs_say_who_and_where_but_never_what(lobby, caplog):
-    caplog.set_level(logging.INFO, logger="chat.legacy")
+    caplog.set_level(logging.INFO, logger="chat.legacy.consumer")
     socket, _ = await logged_in("userLOG00001")
     await socket.send_json_to({"type": "user", "msg": "a private matter"})
     await next_legacy(socket, "user")

@@ -1,4 +1,4 @@
-"""The old page's avatars, addresses and names, mapped in one place (chat/legacy_protocol.py)."""
+"""The old page's avatars, addresses and names, mapped in one place (chat/legacy/protocol.py)."""
 
 from datetime import UTC, datetime
 
@@ -6,7 +6,7 @@ import pytest
 
 from chat import identity
 from chat.errors import NicknameTaken
-from chat.legacy_protocol import (
+from chat.legacy.protocol import (
     InvalidName,
     Login,
     avatar_from_headerimg,
@@ -15,7 +15,7 @@ from chat.legacy_protocol import (
     site_url,
     user_list,
 )
-from chat.presence import OnlineUser
+from chat.presence.tracker import OnlineUser
 
 
 @pytest.mark.parametrize(

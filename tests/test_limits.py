@@ -4,9 +4,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
 
-from chat.close_codes import CLOSE_FRAME_TOO_BIG
-from chat.consumers import CLOSE_NOT_AUTHENTICATED, CLOSE_TOO_MANY_CONNECTIONS
 from chat.models import Message
+from chat.realtime.consumer import CLOSE_NOT_AUTHENTICATED, CLOSE_TOO_MANY_CONNECTIONS
+from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG
 from tests.sockets import joined, next_of_type, socket_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("layer")]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from chat.close_codes import CLOSE_SERVICE_RESTART
-from chat.heartbeat import heartbeat
-from chat.presence_redis import RedisPresence
+from chat.presence.redis_store import RedisPresence
+from chat.sockets.close_codes import CLOSE_SERVICE_RESTART
+from chat.sockets.heartbeat import heartbeat
 from tests.sockets import joined, next_presence
 
 ALICE = {"id": 1, "name": "alice", "avatar": "/a1.svg"}

@@ -3,7 +3,7 @@ from asgiref.sync import async_to_sync
 
 from chat.models import Room
 from chat.payloads import user_payload
-from chat.presence import presence_store
+from chat.presence.tracker import presence_store
 
 pytestmark = pytest.mark.django_db
 

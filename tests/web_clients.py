@@ -1,6 +1,6 @@
 """A browser's requests, by hand: guest login over HTTP, the room socket, reading frames.
 
-Used by the tests that run the app as real processes (tests/test_deploy.py,
+Used by the tests that run the app as real processes (tests/deploy/,
 tests/test_cluster_script.py, the browser tests' crowds).
 """
 

@@ -20,9 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from tests.chat_client import ChatClient, Guest, Signal, guest_join
-from tests.conftest import free_port, missing
-from tests.local_servers import process_stop, redis_arguments
+from devtools.loopback import free_port, process_stop, redis_arguments
+from tests.chat_client import ChatClient
+from tests.chat_guests import Guest, guest_join
+from tests.chat_signal import Signal
+from tests.conftest import missing
 from tests.servers import LiveServer
 
 HEARTBEAT_SECONDS = 0.5

@@ -8,8 +8,8 @@ import pytest
 import redis
 from websockets.exceptions import ConnectionClosed
 
-from chat.close_codes import CLOSE_SERVICE_RESTART
-from chat.presence_redis import P
+from chat.presence.redis_store import P
+from chat.sockets.close_codes import CLOSE_SERVICE_RESTART
 from tests.web_clients import frame_of, guest_login, room_socket
 
 pytestmark = pytest.mark.cluster
@@ -187,7 +187,7 @@ async def test_a_quiet_room_keeps_everyone_connected(cluster, people):
 
 async def test_a_daphne_process_closes_sockets_whose_presence_redis_forgot(cluster, redis_server):
     """The heartbeat's close reaches the page through a real server, not only in-process:
-    daphne refuses to send 1012, which is why the code is 4012 (chat/close_codes.py)."""
+    daphne refuses to send 1012, which is why the code is 4012 (chat/sockets/close_codes.py)."""
     [server] = cluster(1)
     guest = await asyncio.to_thread(guest_login, server.url)
     async with await room_socket(guest) as socket_:

@@ -4,7 +4,7 @@ Without it every socket is a member of its room's channel-layer group, and a mes
 room of N costs N layer deliveries: N queue hand-offs, N msgpack decodes, N consumer
 dispatches (and on the core Redis layer N Redis round trips). Here the room's group has one
 member per process, a ``RoomHub``; it fills any gap in the room's numbers from the
-database once, then offers the ready frame to each local socket's feed (chat/feed.py).
+database once, then offers the ready frame to each local socket's feed (chat/sockets/feed.py).
 
 Presence frames come in bursts (a room of 1000 filling up is 1000 ``presence.joined`` for
 each of its sockets). The first in a quiet room goes out at once; those arriving within
@@ -24,10 +24,10 @@ from django.conf import settings
 
 from chat import selectors
 from chat.broadcast import FRAME_EVENT, room_group
-from chat.close_codes import CLOSE_SERVICE_RESTART
-from chat.feed import SocketFeed
 from chat.models import Room
 from chat.payloads import frame
+from chat.sockets.close_codes import CLOSE_SERVICE_RESTART
+from chat.sockets.feed import SocketFeed
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import identity, selectors, services
-from chat.close_codes import CLOSE_FRAME_TOO_BIG
 from chat.errors import ChatError
-from chat.fanout import room_feed_add, room_feed_remove
-from chat.feed import SocketFeed, backlog_read
-from chat.heartbeat import heartbeat
-from chat.i18n import language_from_scope
-from chat.legacy_protocol import (
+from chat.infra.json_logging import log_event
+from chat.legacy.protocol import (
     PRESENCE_TYPES,
     AlreadyLoggedIn,
     Login,
@@ -35,11 +31,15 @@ from chat.legacy_protocol import (
     system_frame,
     user_frame,
 )
-from chat.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
 from chat.limits import frame_too_big
-from chat.logging import log_event
 from chat.payloads import user_payload
-from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
+from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
+from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG
+from chat.sockets.fanout import room_feed_add, room_feed_remove
+from chat.sockets.feed import SocketFeed, backlog_read
+from chat.sockets.heartbeat import heartbeat
+from chat.sockets.language import language_from_scope
+from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
 
 logger = logging.getLogger(__name__)
 

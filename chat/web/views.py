@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from chat import identity, services
 from chat.errors import NicknameTaken
-from chat.forms import GuestJoinForm, GuestUpgradeForm, RoomCreateForm, SignupForm
 from chat.models import Room
-from chat.presence import presence_store
+from chat.presence.tracker import presence_store
+from chat.web.forms import GuestJoinForm, GuestUpgradeForm, RoomCreateForm, SignupForm
 
 
 def _next_url(request, default: str) -> str:

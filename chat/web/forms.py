@@ -4,10 +4,8 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
 from chat.avatars import AVATAR_CHOICES, DEFAULT_AVATAR
-from chat.identity import User, guest_name_suggest, nickname_taken
+from chat.identity import NICKNAME_MAX_LENGTH, User, guest_name_suggest, nickname_taken
 from chat.models import Room
-
-NICKNAME_MAX_LENGTH = 32
 
 
 class AvatarField(forms.ChoiceField):

@@ -1,6 +1,6 @@
 """The PHP chat room's JSON protocol (docs/legacy.md): its frames in, its shapes out.
 
-Nothing here touches the database or the channel layer; chat/legacy.py does, through
+Nothing here touches the database or the channel layer; chat/legacy/consumer.py does, through
 the same core as the new page. Client frames are checked for shape and type here,
 the way the join form checks a nickname; the rules stay in the services.
 """
@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from chat.avatars import AVATAR_KEYS, DEFAULT_AVATAR
 from chat.errors import ChatError
-from chat.forms import NICKNAME_MAX_LENGTH
-from chat.identity import User
+from chat.identity import NICKNAME_MAX_LENGTH, User
 from chat.payloads import frame
-from chat.presence import OnlineUser
-from chat.protocol import InvalidField, frame_parse
+from chat.presence.tracker import OnlineUser
+from chat.sockets.frames import InvalidField, frame_parse
 
 # The old page picks "img/a1.jpg" .. "img/a12.jpg"; the shipped SVGs have the same numbers.
 HEADERIMG = re.compile(r"img/(a\d{1,2})\.jpg")

@@ -2,7 +2,7 @@
 
 A user with several connections to a room is online once; they count as left
 when their last connection closes. With Redis configured the store is shared by
-all server processes (chat/presence_redis.py); otherwise it lives in this
+all server processes (chat/presence/redis_store.py); otherwise it lives in this
 process's memory, which is right for the embedded default's single process.
 """
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from chat.broadcast import room_broadcast
 from chat.payloads import frame, timestamp
-from chat.presence_redis import RedisPresence
+from chat.presence.redis_store import RedisPresence
 
 
 @dataclass

@@ -11,18 +11,18 @@ from django.utils import translation
 
 from chat import selectors, services
 from chat.broadcast import user_group
-from chat.close_codes import CLOSE_FRAME_TOO_BIG
 from chat.errors import ChatError, ServerError
-from chat.fanout import room_feed_add, room_feed_remove
-from chat.feed import SocketFeed, backlog_read
-from chat.heartbeat import heartbeat
-from chat.i18n import language_from_scope
-from chat.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
+from chat.infra.json_logging import log_event
 from chat.limits import frame_too_big
-from chat.logging import log_event
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
-from chat.presence import presence_announce, presence_enter, presence_exit, presence_store
-from chat.protocol import FetchHistory, Ping, SendMessage, client_frame_parse
+from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
+from chat.realtime.protocol import FetchHistory, Ping, SendMessage, client_frame_parse
+from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG
+from chat.sockets.fanout import room_feed_add, room_feed_remove
+from chat.sockets.feed import SocketFeed, backlog_read
+from chat.sockets.heartbeat import heartbeat
+from chat.sockets.language import language_from_scope
+from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 """What one socket is owed from its room: every frame in order, each message exactly once.
 
-The room's receiver in this process (chat/fanout.py) offers each frame to every socket's
+The room's receiver in this process (chat/sockets/fanout.py) offers each frame to every socket's
 feed without waiting for any of them; each feed writes on its own task. A socket that
 cannot keep up does not hold up its room: past ``limit`` unwritten frames it is closed
-with 4013 (chat/close_codes.py), and the page reconnects and reads what it missed from the
+with 4013 (chat/sockets/close_codes.py), and the page reconnects and reads what it missed from the
 database, by number.
 """
 
@@ -18,9 +18,9 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from chat import selectors
-from chat.close_codes import CLOSE_TOO_FAR_BEHIND
 from chat.models import Room
 from chat.payloads import frame
+from chat.sockets.close_codes import CLOSE_TOO_FAR_BEHIND
 
 logger = logging.getLogger(__name__)
 

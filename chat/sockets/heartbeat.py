@@ -7,7 +7,7 @@ Every CHAT_PRESENCE_HEARTBEAT_SECONDS one task per process:
   and has each receiver offer any message it saw saved but never announced;
 - sweeps connections whose process died, announcing their users as left.
 If Redis lost this process's connections (it restarted) or cannot be reached, the
-sockets are closed with 4012 (chat/close_codes.py): clients reconnect, rejoin and backfill,
+sockets are closed with 4012 (chat/sockets/close_codes.py): clients reconnect, rejoin and backfill,
 which is simpler and surer than repairing state that may be missing anywhere.
 """
 
@@ -18,9 +18,9 @@ import weakref
 
 from django.conf import settings
 
-from chat.close_codes import CLOSE_SERVICE_RESTART
-from chat.fanout import room_hubs
-from chat.presence import presence_store, presence_sweep
+from chat.presence.tracker import presence_store, presence_sweep
+from chat.sockets.close_codes import CLOSE_SERVICE_RESTART
+from chat.sockets.fanout import room_hubs
 
 logger = logging.getLogger(__name__)
 

@@ -4,36 +4,15 @@ Only shapes and types are checked here; the rules (length, emptiness, who may
 do what) belong to the services.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from chat.errors import ChatError
+from chat.sockets.frames import InvalidField, frame_parse
 
 CLIENT_MSG_ID_MAX_LENGTH = 64
 HISTORY_LIMIT_MAX = 100
-
-
-class InvalidJson(ChatError):
-    code = "invalid_json"
-
-
-class InvalidFrame(ChatError):
-    code = "invalid_frame"
-
-
-class UnknownType(ChatError):
-    code = "unknown_type"
-
-
-class InvalidField(ChatError):
-    code = "invalid_field"
-
-
-class BinaryUnsupported(ChatError):
-    code = "binary_unsupported"
 
 
 @dataclass(frozen=True)
@@ -96,24 +75,6 @@ PARSERS = {
     "history": _history,
     "ping": lambda data: Ping(),
 }
-
-
-def frame_parse(*, text: str | None, binary: bytes | None, parsers: dict):
-    """The command a text frame asks for, by its ``type`` in ``parsers``; a ChatError
-    saying why when it asks for none. Shared by both WebSocket protocols."""
-    if binary is not None:
-        raise BinaryUnsupported(_("Binary frames are not supported; send JSON text frames."))
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError, TypeError) as error:
-        raise InvalidJson(_("The frame is not valid JSON.")) from error
-    if not isinstance(data, dict):
-        raise InvalidFrame(_("A frame must be a JSON object."))
-    frame_type = data.get("type")
-    parser = parsers.get(frame_type) if isinstance(frame_type, str) else None
-    if parser is None:
-        raise UnknownType(_("Unknown frame type."))
-    return parser(data)
 
 
 def client_frame_parse(*, text: str | None, binary: bytes | None = None):

@@ -19,8 +19,8 @@ import time
 
 from django.utils import timezone
 
+from chat.infra.redis_clients import redis_async
 from chat.payloads import timestamp
-from chat.redis_clients import redis_async
 
 P = "chat:p"
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chat import health, views
+from chat.web import health, views
 
 urlpatterns = [
     path("", views.room_list, name="room-list"),
