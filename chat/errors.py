@@ -9,10 +9,14 @@ class ChatError(Exception):
 
     code = "invalid"
     detail = _("The request was not valid.")
+    # The refused send's own id, when the error is found before the send is parsed whole.
+    client_msg_id: str | None = None
 
-    def __init__(self, detail=None):
+    def __init__(self, detail=None, *, client_msg_id: str | None = None):
         if detail is not None:
             self.detail = detail
+        if client_msg_id is not None:
+            self.client_msg_id = client_msg_id
         super().__init__(str(self.detail))
 
     def fields(self) -> dict:

@@ -14,13 +14,15 @@ from chat.errors import BodyTooLong, EmptyBody, RateLimited
 from chat.limits import message_rate_take
 from chat.models import Message, Room
 from chat.payloads import frame, message_payload
+from chat.text import controls_drop, has_visible
 
 logger = logging.getLogger(__name__)
 
 
 def message_body_clean(*, body: str) -> str:
-    body = body.strip()
-    if not body:
+    """The body as stored: controls dropped, trimmed; one that shows nothing is empty."""
+    body = controls_drop(body).strip()
+    if not has_visible(body):
         raise EmptyBody()
     limit = settings.CHAT_MESSAGE_MAX_LENGTH
     if len(body) > limit:

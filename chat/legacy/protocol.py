@@ -23,6 +23,7 @@ from chat.identity import NICKNAME_MAX_LENGTH, User
 from chat.payloads import frame
 from chat.presence.tracker import OnlineUser
 from chat.sockets.frames import InvalidField, frame_parse
+from chat.text import is_text
 
 # The old page picks "img/a1.jpg" .. "img/a12.jpg"; the shipped SVGs have the same numbers.
 HEADERIMG = re.compile(r"img/(a\d{1,2})\.jpg")
@@ -85,14 +86,14 @@ def _name_clean(name: str) -> str:
 def _login(data: dict) -> Login:
     name = data.get("msg")
     headerimg = data.get("headerimg")
-    if not isinstance(name, str) or not isinstance(headerimg, str | None):
+    if not is_text(name) or not (headerimg is None or is_text(headerimg)):
         raise InvalidField(_("“msg” and “headerimg” must be text."))
     return Login(name=_name_clean(name), avatar=avatar_from_headerimg(headerimg))
 
 
 def _say(data: dict) -> Say:
     text = data.get("msg")
-    if not isinstance(text, str):
+    if not is_text(text):
         raise InvalidField(_("“msg” must be text."))
     return Say(text=text)
 

@@ -1,6 +1,7 @@
 """The new page's WebSocket endpoint, /ws/chat/<slug>/: parse, check, call the core."""
 
 import logging
+import re
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -16,7 +17,7 @@ from chat.infra.json_logging import log_event
 from chat.limits import frame_too_big
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
 from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
-from chat.realtime.protocol import FetchHistory, Ping, SendMessage, client_frame_parse
+from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, client_frame_parse
 from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG
 from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
@@ -29,12 +30,17 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_ROOM_NOT_FOUND = 4404
 CLOSE_TOO_MANY_CONNECTIONS = 4429
+AFTER_ID = re.compile(r"[0-9]{1,19}")
 
 
 def _after_id(scope) -> int | None:
-    """The last message id the client holds, from ``?after_id=`` (absent or junk: none)."""
+    """The last message id the client holds, from ``?after_id=`` (absent or junk: none).
+    ASCII digits only (``str.isdigit`` takes "²" and "٣"), and no more than an id can be."""
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("after_id", [])
-    return int(values[0]) if values and values[0].isdigit() else None
+    if not values or not AFTER_ID.fullmatch(values[0]):
+        return None
+    after_id = int(values[0])
+    return after_id if after_id <= ID_MAX else None
 
 
 class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer):
@@ -123,7 +129,7 @@ class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsume
         except ChatError as error:
             if error.code == "rate_limited":
                 log_event(logger, "rate_limited", user=self.me["id"], room=self.room.slug)
-            await self._send_error(error, client_msg_id)
+            await self._send_error(error, client_msg_id or error.client_msg_id)
         except Exception:
             # One bad frame must not take the connection down with it.
             log_event(

@@ -10,9 +10,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from chat.sockets.frames import InvalidField, frame_parse
+from chat.text import is_text
 
 CLIENT_MSG_ID_MAX_LENGTH = 64
 HISTORY_LIMIT_MAX = 100
+# Ids are 64-bit in the database: a larger one finds nothing, and PostgreSQL refuses
+# to compare with it.
+ID_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -37,22 +41,36 @@ def _optional_int(data: dict, name: str) -> int | None:
     value = data.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidField(_("“%(field)s” must be a whole number.") % {"field": name})
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= ID_MAX:
+        raise InvalidField(
+            _("“%(field)s” must be a whole number from 0 to %(max)d.")
+            % {"field": name, "max": ID_MAX}
+        )
     return value
 
 
-def _send(data: dict) -> SendMessage:
-    body = data.get("body")
-    if not isinstance(body, str):
-        raise InvalidField(_("“body” must be text."))
+def _client_msg_id(data: dict) -> str | None:
     client_msg_id = data.get("client_msg_id")
     if client_msg_id is not None and (
-        not isinstance(client_msg_id, str) or not 0 < len(client_msg_id) <= CLIENT_MSG_ID_MAX_LENGTH
+        not is_text(client_msg_id) or not 0 < len(client_msg_id) <= CLIENT_MSG_ID_MAX_LENGTH
     ):
         raise InvalidField(
             _("“client_msg_id” must be text of 1 to %(max)d characters.")
             % {"max": CLIENT_MSG_ID_MAX_LENGTH}
+        )
+    return client_msg_id
+
+
+def _send(data: dict) -> SendMessage:
+    # The id first: an error about the body can then name the pending message it refuses.
+    client_msg_id = _client_msg_id(data)
+    body = data.get("body")
+    if not isinstance(body, str):
+        raise InvalidField(_("“body” must be text."), client_msg_id=client_msg_id)
+    if not is_text(body):
+        raise InvalidField(
+            _("“body” holds characters that are not valid Unicode text (lone surrogates)."),
+            client_msg_id=client_msg_id,
         )
     return SendMessage(body=body, client_msg_id=client_msg_id)
 

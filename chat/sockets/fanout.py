@@ -40,6 +40,7 @@ class RoomHub:
         self.feeds: set[SocketFeed] = set()
         self.channel: str | None = None
         self.last_seq = 0
+        self.stopped = False
         self.ready = asyncio.get_running_loop().create_task(self._start())
         self._task: asyncio.Task | None = None
         self._presence_pending: list[str] = []
@@ -55,15 +56,28 @@ class RoomHub:
 
     async def renew(self) -> None:
         """Stay in the group: channels-redis forgets members after its group expiry."""
-        if self.channel is not None:
+        if self.channel is not None and not self.stopped:
             await self.layer.group_add(self.group, self.channel)
+
+    async def beat(self) -> None:
+        """The heartbeat's turn for this room: stay in the group, then catch up. A failure
+        is this room's alone: its sockets reconnect, as when its receiver fails."""
+        try:
+            await self.renew()
+        except Exception:
+            if self.stopped:
+                return  # its last socket left while it renewed: nothing to keep
+            logger.exception("room receiver heartbeat failed room=%s", self.room.slug)
+            await self._fail()
+            return
+        await self.catch_up()
 
     async def catch_up(self) -> None:
         """Offer what was saved but never announced here, e.g. published while the pub/sub
         layer was reconnecting to Redis, in a room that has been quiet since. The heartbeat
         calls this, so such a message is at most one heartbeat late."""
-        if self._task is None:
-            return  # still starting: its first read of the room's number is to come
+        if self._task is None or self.stopped:
+            return  # still starting (its first read of the room's number is to come), or gone
         try:
             async with self._in_order:
                 latest = await database_sync_to_async(selectors.room_last_seq)(room=self.room)
@@ -75,6 +89,7 @@ class RoomHub:
             logger.exception("room catch-up failed room=%s", self.room.slug)
 
     async def stop(self) -> None:
+        self.stopped = True
         if self._presence_window is not None:
             self._presence_window.cancel()
         for task in (self.ready, self._task):
@@ -99,15 +114,20 @@ class RoomHub:
         except asyncio.CancelledError:
             raise
         except Exception:
-            # The layer failed (Redis unreachable): the room's sockets close, and their
-            # pages reconnect and read what they missed, as after a server restart.
+            # The layer failed (Redis unreachable).
             logger.exception("room receiver failed room=%s", self.room.slug)
-            if _hubs_of_loop().get(self.room.slug) is self:
-                del _hubs_of_loop()[self.room.slug]
-            for feed in tuple(self.feeds):
-                feed.close_soon(CLOSE_SERVICE_RESTART)
-            with contextlib.suppress(Exception):
-                await self.layer.group_discard(self.group, self.channel)
+            await self._fail()
+
+    async def _fail(self) -> None:
+        """Leave the process's rooms and close this room's sockets: their pages reconnect
+        and read what they missed, as after a server restart."""
+        self.stopped = True
+        if _hubs_of_loop().get(self.room.slug) is self:
+            del _hubs_of_loop()[self.room.slug]
+        for feed in tuple(self.feeds):
+            feed.close_soon(CLOSE_SERVICE_RESTART)
+        with contextlib.suppress(Exception):
+            await self.layer.group_discard(self.group, self.channel)
 
     def _offer(self, text: str, seq: int | None) -> None:
         for feed in tuple(self.feeds):

@@ -7,7 +7,8 @@ Every CHAT_PRESENCE_HEARTBEAT_SECONDS one task per process:
   and has each receiver offer any message it saw saved but never announced;
 - sweeps connections whose process died, announcing their users as left.
 If Redis lost this process's connections (it restarted) or cannot be reached, the
-sockets are closed with 4012 (chat/sockets/close_codes.py): clients reconnect, rejoin and backfill,
+sockets are closed with 4012; trouble with one room's receiver closes that room's sockets
+only (chat/sockets/close_codes.py): clients reconnect, rejoin and backfill,
 which is simpler and surer than repairing state that may be missing anywhere.
 """
 
@@ -62,10 +63,15 @@ class Heartbeat:
         if lost:
             logger.warning("presence lost for %d sockets (Redis restarted?)", len(lost))
             await self._close([sockets[index][1][2] for index in lost])
+        # Each room looks after its own trouble (RoomHub.beat): a room emptied or failing
+        # during the beat never closes the sockets of another.
         for hub in room_hubs():
-            await hub.renew()
-            await hub.catch_up()
-        await presence_sweep()
+            await hub.beat()
+        try:
+            await presence_sweep()
+        except Exception:
+            # Another process's dead connections: the next beat sweeps them again.
+            logger.exception("presence sweep failed")
 
     async def _close(self, consumers) -> None:
         for consumer in consumers:
