@@ -127,7 +127,8 @@ async def connect_client(
             try:
                 client.ws = await connect(
                     f"{base}/ws/chat/{client.room}/",
-                    origin=target.origin,
+                    # The page's origin is the worker's own: the app compares scheme, host, port.
+                    origin=base.replace("ws", "http", 1),
                     additional_headers=headers,
                     compression=None,
                     max_size=None,

@@ -27,5 +27,4 @@ class Target:
     sessions: list[str] | None = None  # session cookie per user; None: no auth (baseline)
     pids: list[int] = field(default_factory=list)
     redis_pid: int | None = None
-    origin: str = "http://127.0.0.1"
     extra: dict = field(default_factory=dict)  # copied into the result (server, layer...)

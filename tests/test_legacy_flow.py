@@ -12,6 +12,7 @@ from chat.legacy.consumer import CLOSE_ROOM_NOT_FOUND
 from chat.models import Message
 from chat.presence import tracker
 from chat.routing import websocket_urlpatterns_for
+from chat.sockets.close_codes import CLOSE_NOT_FOUND
 from tests.legacy_sockets import SITE, legacy_socket, logged_in, names, next_legacy, shaken
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -276,8 +277,8 @@ async def test_switched_off_there_is_no_legacy_endpoint(lobby, path):
     off = URLRouter(websocket_urlpatterns_for(legacy=False))
     socket = legacy_socket(path, app=off)
 
-    with pytest.raises(ValueError, match="No route found"):
-        await socket.connect()
+    assert (await socket.connect())[0]
+    assert await socket.receive_output() == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
 
 
 async def test_logs_say_who_and_where_but_never_what(lobby, caplog):

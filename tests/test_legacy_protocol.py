@@ -12,10 +12,10 @@ from chat.legacy.protocol import (
     avatar_from_headerimg,
     headerimg_url,
     legacy_frame_parse,
-    site_url,
     user_list,
 )
 from chat.presence.tracker import OnlineUser
+from chat.sockets.origin import site_url
 
 
 @pytest.mark.parametrize(

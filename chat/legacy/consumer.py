@@ -27,7 +27,6 @@ from chat.legacy.protocol import (
     handshake_frame,
     legacy_frame_parse,
     presence_frame,
-    site_url,
     system_frame,
     user_frame,
 )
@@ -40,6 +39,7 @@ from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
 from chat.sockets.language import language_from_scope
 from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
+from chat.sockets.origin import site_url
 
 logger = logging.getLogger(__name__)
 

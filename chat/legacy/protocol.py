@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http.request import split_domain_port, validate_host
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,32 +102,6 @@ PARSERS = {"login": _login, "user": _say}
 def legacy_frame_parse(*, text: str | None, binary: bytes | None = None):
     """The command a frame of the old page asks for; a ChatError saying why when none."""
     return frame_parse(text=text, binary=binary, parsers=PARSERS)
-
-
-def _proxy_says_https(headers: dict) -> bool:
-    # The same rule as HttpRequest.is_secure(): believe a proxy only when configured to.
-    if not settings.SECURE_PROXY_SSL_HEADER:
-        return False
-    meta_name, secure_value = settings.SECURE_PROXY_SSL_HEADER
-    header = meta_name.removeprefix("HTTP_").replace("_", "-").lower().encode("latin-1")
-    value = headers.get(header, b"").decode("latin-1").split(",", 1)[0]
-    return value.strip() == secure_value
-
-
-def site_url(scope) -> str:
-    """``http(s)://host`` of this server as the socket reached it; "" when the host is unknown.
-
-    The old page may be served from another origin, where a bare path would point at
-    that origin. The Host header is checked against ALLOWED_HOSTS because it goes into
-    URLs that a page loads.
-    """
-    headers = dict(scope.get("headers", []))
-    host = headers.get(b"host", b"").decode("latin-1")
-    domain, _port = split_domain_port(host)
-    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
-        return ""
-    secure = scope.get("scheme") == "wss" or _proxy_says_https(headers)
-    return f"{'https' if secure else 'http'}://{host}"
 
 
 def headerimg_url(avatar_url: str, *, site: str) -> str:

@@ -18,7 +18,7 @@ from chat.limits import frame_too_big
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
 from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
 from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, client_frame_parse
-from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG
+from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG, CLOSE_NOT_FOUND
 from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
@@ -28,7 +28,7 @@ from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
 logger = logging.getLogger(__name__)
 
 CLOSE_NOT_AUTHENTICATED = 4401
-CLOSE_ROOM_NOT_FOUND = 4404
+CLOSE_ROOM_NOT_FOUND = CLOSE_NOT_FOUND
 CLOSE_TOO_MANY_CONNECTIONS = 4429
 AFTER_ID = re.compile(r"[0-9]{1,19}")
 

@@ -9,3 +9,4 @@ standard one's last digits, so 4012 reads as 1012.
 CLOSE_FRAME_TOO_BIG = 4009  # a frame over CHAT_MAX_FRAME_BYTES
 CLOSE_SERVICE_RESTART = 4012  # the server lost the socket's shared state (Redis)
 CLOSE_TOO_FAR_BEHIND = 4013  # the socket did not take its room's frames fast enough
+CLOSE_NOT_FOUND = 4404  # no such room, or no socket endpoint at that path
