@@ -249,6 +249,10 @@ CHAT_BACKFILL_LIMIT = env.int("CHAT_BACKFILL_LIMIT", default=500)
 CHAT_SOCKET_BACKLOG_FRAMES = env.int("CHAT_SOCKET_BACKLOG_FRAMES", default=1000)
 CHAT_MAX_CONNECTIONS_PER_USER = env.int("CHAT_MAX_CONNECTIONS_PER_USER", default=10)
 CHAT_MAX_FRAME_BYTES = env.int("CHAT_MAX_FRAME_BYTES", default=64 * 1024)
+# Sockets one client address may hold open per server process, on both endpoints.
+CHAT_MAX_SOCKETS_PER_ADDRESS = env.int("CHAT_MAX_SOCKETS_PER_ADDRESS", default=60)
+# Seconds the old page's socket has to log in before it is closed with 4408.
+CHAT_LEGACY_LOGIN_SECONDS = env.float("CHAT_LEGACY_LOGIN_SECONDS", default=30.0)
 # A live process refreshes its connections every heartbeat; a connection not refreshed
 # for the TTL (its process died) is swept and its user announced as left.
 CHAT_PRESENCE_HEARTBEAT_SECONDS = env.float("CHAT_PRESENCE_HEARTBEAT_SECONDS", default=20.0)

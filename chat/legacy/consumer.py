@@ -6,11 +6,13 @@ presence like any other, and the new protocol's frames that reach it through the
 group are retold in the old page's shapes.
 """
 
+import asyncio
 import json
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -33,7 +35,8 @@ from chat.legacy.protocol import (
 from chat.limits import frame_too_big
 from chat.payloads import user_payload
 from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
-from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG
+from chat.sockets.addresses import FewSocketsPerAddress
+from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG, CLOSE_LOGIN_TIMEOUT
 from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
@@ -47,10 +50,13 @@ LOBBY = "lobby"  # the room of the root path, where the old page (which knows no
 CLOSE_ROOM_NOT_FOUND = 4404
 
 
-class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer):
+class LegacyConsumer(
+    FewSocketsPerAddress, LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer
+):
     room = None
     user = None
     me: dict | None = None  # user_payload(), set by a successful login
+    deadline: asyncio.TimerHandle | None = None
     left = False
 
     async def connect(self):
@@ -67,9 +73,26 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
                 await self.close(code=CLOSE_ROOM_NOT_FOUND)
                 return
             await self.send(text_data=handshake_frame())
+        # A socket that never logs in holds a place for nothing: it gets a deadline.
+        self.deadline = asyncio.get_running_loop().call_later(
+            settings.CHAT_LEGACY_LOGIN_SECONDS,
+            lambda: asyncio.ensure_future(self._login_too_late()),
+        )
         log_event(logger, "legacy_connect", room=self.room.slug)
 
+    async def _login_too_late(self):
+        if self.me is not None or self.left:
+            return
+        with translation.override(self.language):
+            notice = _("You did not log in within %(seconds)s s; reload the page to try again.")
+            await self.send_quietly(
+                system_frame(notice % {"seconds": round(settings.CHAT_LEGACY_LOGIN_SECONDS)})
+            )
+        await self.close(code=CLOSE_LOGIN_TIMEOUT)
+
     async def leave(self, *, code):
+        if self.deadline is not None:
+            self.deadline.cancel()
         if self.me is None or self.left:
             return
         self.left = True
@@ -159,6 +182,7 @@ class LegacyConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsu
             await presence_exit(room=self.room.slug, user=me, channel_name=self.channel_name)
             raise NameInUse()
         self.user, self.me = user, me
+        self.deadline.cancel()
         self.feed = SocketFeed(write=self.retell, close=self.close_with)
         await room_feed_add(room=self.room, feed=self.feed)
         # The old page has no history: it starts at whatever is said next.

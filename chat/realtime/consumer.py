@@ -18,7 +18,12 @@ from chat.limits import frame_too_big
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
 from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
 from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, client_frame_parse
-from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG, CLOSE_NOT_FOUND
+from chat.sockets.addresses import FewSocketsPerAddress
+from chat.sockets.close_codes import (
+    CLOSE_FRAME_TOO_BIG,
+    CLOSE_NOT_FOUND,
+    CLOSE_TOO_MANY_CONNECTIONS,
+)
 from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
@@ -29,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_ROOM_NOT_FOUND = CLOSE_NOT_FOUND
-CLOSE_TOO_MANY_CONNECTIONS = 4429
 AFTER_ID = re.compile(r"[0-9]{1,19}")
 
 
@@ -43,7 +47,9 @@ def _after_id(scope) -> int | None:
     return after_id if after_id <= ID_MAX else None
 
 
-class ChatConsumer(LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer):
+class ChatConsumer(
+    FewSocketsPerAddress, LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer
+):
     room = None
     me: dict | None = None
     left = False
