@@ -35,7 +35,7 @@ lint: venv
 ## Regenerate the translation catalogs after changing user-visible strings (needs gettext).
 messages: venv
 	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans $(IGNORE)
-	DEBUG=true $(BIN)/python manage.py makemessages -d djangojs -l zh_Hans $(IGNORE) --ignore=static/legacy
+	DEBUG=true $(BIN)/python manage.py makemessages -d djangojs -l zh_Hans $(IGNORE) --ignore=static/legacy --ignore=static/vendor
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 ## The fan-out benchmark's standard matrix (about an hour; needs PostgreSQL and redis-server).

@@ -134,6 +134,7 @@ def app_env(
             "DATABASE_URL": database_url,
             "BENCH_CHANNEL_LAYER": layer,
             "CHAT_RATE_LIMIT_MESSAGES": "1000000",
+            "CHAT_GUESTS_PER_ADDRESS_PER_HOUR": "1000000",  # every guest comes from 127.0.0.1
             "LOG_LEVEL": "WARNING",
             "HTTPS": "false",  # plain loopback: no TLS proxy, no redirect to https
             "PYTHONUNBUFFERED": "1",

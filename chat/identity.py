@@ -4,14 +4,24 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from chat.avatars import DEFAULT_AVATAR
 from chat.errors import NicknameTaken
 from chat.models import Profile
+from chat.names import name_key, text_visible_check
 
 User = get_user_model()
 NICKNAME_MAX_LENGTH = 32
 LEGACY = "legacy"  # Profile.source of guests made by the PHP room's page (chat/legacy/consumer.py)
+
+
+class NameLooksTaken(NicknameTaken):
+    detail = _(
+        "Your nickname looks like another user's, so it cannot become an account. "
+        "Join with another nickname to sign up."
+    )
 
 
 def guest_name_suggest() -> str:
@@ -19,8 +29,38 @@ def guest_name_suggest() -> str:
     return f"user{secrets.token_hex(4).upper()}"
 
 
-def nickname_taken(*, nickname: str) -> bool:
-    return User.objects.filter(username__iexact=nickname).exists()
+def nickname_taken(*, nickname: str, user=None) -> bool:
+    """Whether someone but ``user`` has this name, or one a reader cannot tell from it.
+
+    Names compare by their look-alike key (chat/names.py) on every database; the name
+    itself, in any case, covers a user without a profile (loaddata).
+    """
+    others = User.objects.filter(
+        Q(profile__name_key=name_key(nickname)) | Q(username__iexact=nickname)
+    )
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    return others.exists()
+
+
+def _user_create(*, nickname: str, password: str | None, avatar: str, is_guest: bool, source: str):
+    text_visible_check(text=nickname)
+    if nickname_taken(nickname=nickname):
+        raise NicknameTaken()
+    try:
+        with transaction.atomic():
+            user = User(username=nickname)
+            if password is None:
+                user.set_unusable_password()  # a guest
+            else:
+                user.set_password(password)
+            user.save()
+            profile_set(user=user, avatar=avatar, is_guest=is_guest, source=source)
+    except IntegrityError as error:
+        # Lost a race with another join of the same name or a look-alike: the unique
+        # name_key (or username) refused the second one.
+        raise NicknameTaken() from error
+    return user
 
 
 def guest_create(*, nickname: str, avatar: str = DEFAULT_AVATAR, source: str = "web"):
@@ -28,21 +68,21 @@ def guest_create(*, nickname: str, avatar: str = DEFAULT_AVATAR, source: str = "
 
     ``source`` "legacy" marks a guest of the PHP room's page (see legacy_guest_login).
     """
-    if nickname_taken(nickname=nickname):
-        raise NicknameTaken()
-    try:
-        with transaction.atomic():
-            user = User(username=nickname)
-            user.set_unusable_password()
-            user.save()
-            profile_set(user=user, avatar=avatar, is_guest=True, source=source)
-    except IntegrityError as error:  # lost a race with another join of the same name
-        raise NicknameTaken() from error
-    return user
+    return _user_create(
+        nickname=nickname, password=None, avatar=avatar, is_guest=True, source=source
+    )
+
+
+def account_create(*, username: str, password: str, avatar: str = DEFAULT_AVATAR):
+    """A registered account (the sign-up page); NicknameTaken when the name or a
+    look-alike of it is taken, including by a sign-up at the same moment."""
+    return _user_create(
+        nickname=username, password=password, avatar=avatar, is_guest=False, source="web"
+    )
 
 
 def profile_set(*, user, avatar: str, is_guest: bool, source: str = "web") -> Profile:
-    user.profile, _ = Profile.objects.update_or_create(
+    user.profile, _made = Profile.objects.update_or_create(
         user=user, defaults={"avatar": avatar, "is_guest": is_guest, "source": source}
     )
     return user.profile
@@ -54,9 +94,16 @@ def legacy_guest_find(*, nickname: str):
     Raises NicknameTaken when the name belongs to an account made on this site: the
     legacy page sends no password or cookie, so it must not speak for such a user.
     """
-    user = User.objects.select_related("profile").filter(username__iexact=nickname).first()
+    user = User.objects.select_related("profile").filter(profile__name_key=name_key(nickname))
+    user = user.first()
     if user is None:
+        if nickname_taken(nickname=nickname):
+            raise NicknameTaken()  # a user without a profile: never a legacy guest
         return None
+    # Only the same name, in any case, is the same guest: a look-alike ("аlice" in
+    # Cyrillic for "alice") is someone else's name.
+    if user.get_username().casefold() != nickname.casefold():
+        raise NicknameTaken()
     # The old protocol proves nothing about who is typing: only a name that never was more
     # than a legacy guest may be taken again. One with a password belongs to someone.
     if getattr(getattr(user, "profile", None), "source", None) != LEGACY:
@@ -81,7 +128,13 @@ def legacy_guest_login(*, nickname: str, avatar: str):
 
 
 def guest_upgrade(*, user, password: str) -> None:
-    """Give a guest a password: same user row, so name and history stay."""
+    """Give a guest a password: same user row, so name and history stay.
+
+    Refused (NameLooksTaken) for a guest whose name already looked like someone else's
+    when names began to be compared by look (migration 0005): an account keeps its name.
+    """
+    if nickname_taken(nickname=user.get_username(), user=user):
+        raise NameLooksTaken()
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chat.avatars import AVATAR_CHOICES, DEFAULT_AVATAR, avatar_url
+from chat.names import COLLISION_MARK, NAME_KEY_MAX_LENGTH, name_key
 
 
 class Profile(models.Model):
@@ -21,6 +22,12 @@ class Profile(models.Model):
         choices=[("web", "web"), ("legacy", "legacy")],
         default="web",
     )
+    # The user name's look-alike key (chat/names.py): unique, so two names a reader cannot
+    # tell apart cannot both exist, on any database. Kept by save() and by a rename
+    # (chat/signals.py).
+    name_key = models.CharField(
+        _("name key"), max_length=NAME_KEY_MAX_LENGTH + 16, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -28,6 +35,19 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_username()
+
+    def save(self, *args, **kwargs):
+        if self.name_key_stale():
+            self.name_key = name_key(self.user.get_username())
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+    def name_key_stale(self) -> bool:
+        """Whether name_key is not the key of the user's name (a number after a
+        COLLISION_MARK, given by migration 0005 to the later of two old look-alikes, stays)."""
+        key = name_key(self.user.get_username())
+        return self.name_key.partition(COLLISION_MARK)[0] != key
 
     @property
     def avatar_url(self) -> str:

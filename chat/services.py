@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from chat.broadcast import room_broadcast
 from chat.errors import BodyTooLong, EmptyBody, RateLimited
-from chat.limits import message_rate_take
+from chat.limits import message_rate_take, room_allowance_check
 from chat.models import Message, Room
+from chat.names import text_visible_check
 from chat.payloads import frame, message_payload
 from chat.text import controls_drop, has_visible
 
@@ -115,5 +116,8 @@ async def message_announce(*, message: Message, room: Room) -> None:
 
 
 def room_create(*, creator, title: str, slug: str = "") -> Room:
+    text_visible_check(text=title)  # a title must not hide text or turn it around
     slug = slug or slugify(title) or f"room-{secrets.token_hex(3)}"
-    return Room.objects.create(creator=creator, title=title, slug=slug)
+    with transaction.atomic():
+        room_allowance_check(creator=creator)
+        return Room.objects.create(creator=creator, title=title, slug=slug)

@@ -14,6 +14,17 @@ def profile_for_new_user(sender, instance, created, raw=False, **kwargs):
         Profile.objects.get_or_create(user=instance, defaults={"is_guest": False})
 
 
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def name_key_on_rename(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """A renamed user takes the new name's look-alike key (Profile.name_key)."""
+    if created or raw or (update_fields is not None and "username" not in update_fields):
+        return
+    profile, _made = Profile.objects.get_or_create(user=instance, defaults={"is_guest": False})
+    profile.user = instance
+    if profile.name_key_stale():
+        profile.save(update_fields=["name_key"])
+
+
 @receiver(user_logged_out)
 def sockets_close_on_logout(sender, request, user, **kwargs):
     """Logging out ends the user's chat connections too, on every server process."""

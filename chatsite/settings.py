@@ -6,6 +6,8 @@ the embedded default, SQLite and Channels' in-memory layer; those two variables
 switch to PostgreSQL and Redis.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -13,7 +15,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from chat.infra.redis_clients import channel_layer_host
+from chat.infra.redis_clients import channel_layers_redis, redis_prefix_default
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "chat",
 ]
 
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): our pages load scripts, styles and images from this
@@ -144,6 +149,24 @@ REDIS_URL = REDIS_URLS[0] if REDIS_URLS else ""
 # of each REDIS_URL is the name of the master they watch: redis://:password@mymaster/0.
 REDIS_SENTINELS = env.list("REDIS_SENTINELS", default=[])
 REDIS_SENTINEL_PASSWORD = env.str("REDIS_SENTINEL_PASSWORD", default="")
+# Every key and pub/sub channel this site has in Redis starts with CHAT_REDIS_PREFIX, so that
+# sites can share a Redis server: pub/sub ignores database numbers, and a second site would
+# hear the first one's rooms. By default a hash of SECRET_KEY (never the key itself): the
+# same in every process of the site, another for another site. Set it to keep it across a
+# change of SECRET_KEY: processes with different prefixes do not hear each other.
+CHAT_REDIS_PREFIX = env.str("CHAT_REDIS_PREFIX", default=redis_prefix_default(SECRET_KEY))
+# Letters, digits, "-", "_" and "."; short, since it is part of channel names (100 at most).
+if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", CHAT_REDIS_PREFIX):
+    raise ImproperlyConfigured(
+        "CHAT_REDIS_PREFIX must be 1 to 40 letters, digits, '-', '_' or '.', "
+        f"not {CHAT_REDIS_PREFIX!r}."
+    )
+# Connections to Redis per process, for presence and the rate limits, and again for the
+# channel layer: a login storm's thousand sockets each ask Redis at once. Past it, presence
+# and the rate limits wait (5 s at most) for a free connection.
+CHAT_REDIS_MAX_CONNECTIONS = env.int("CHAT_REDIS_MAX_CONNECTIONS", default=1000)
+if CHAT_REDIS_MAX_CONNECTIONS < 1:  # redis-py would read 0 as its own default, 100
+    raise ImproperlyConfigured("CHAT_REDIS_MAX_CONNECTIONS must be 1 or more.")
 # With Redis, the channel layer is channels-redis' pub/sub layer by default: one PUBLISH per
 # message, and in the benchmark a 100-user room's p99 in tens of milliseconds where the core
 # layer's queues took seconds (docs/performance.md). Pub/sub keeps nothing for a receiver
@@ -157,27 +180,16 @@ CHANNEL_EXPIRY = env.int("CHANNEL_EXPIRY", default=60)
 if CHANNEL_LAYER not in ("pubsub", "core"):
     raise ImproperlyConfigured(f"CHANNEL_LAYER must be pubsub or core, not {CHANNEL_LAYER!r}")
 if REDIS_URL:
-    _layer_hosts = [
-        channel_layer_host(
-            url, sentinels=REDIS_SENTINELS, sentinel_password=REDIS_SENTINEL_PASSWORD
-        )
-        for url in REDIS_URLS
-    ]
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": _layer_hosts},
-        }
-        if CHANNEL_LAYER == "pubsub"
-        else {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": _layer_hosts,
-                "capacity": CHANNEL_CAPACITY,
-                "expiry": CHANNEL_EXPIRY,
-            },
-        }
-    }
+    CHANNEL_LAYERS = channel_layers_redis(
+        REDIS_URLS,
+        layer=CHANNEL_LAYER,
+        prefix=CHAT_REDIS_PREFIX,
+        capacity=CHANNEL_CAPACITY,
+        expiry=CHANNEL_EXPIRY,
+        sentinels=REDIS_SENTINELS,
+        sentinel_password=REDIS_SENTINEL_PASSWORD,
+        max_connections=CHAT_REDIS_MAX_CONNECTIONS,
+    )
 else:
     CHANNEL_LAYERS = {
         "default": {
@@ -191,6 +203,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes' backend comes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "guest-join"
 LOGIN_REDIRECT_URL = "room-list"
@@ -235,7 +252,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # runserver's access log has a handler of its own; without this each line shows twice.
-    "loggers": {"django.channels.server": {"handlers": ["console"], "propagate": False}},
+    "loggers": {
+        "django.channels.server": {"handlers": ["console"], "propagate": False},
+        # Each failed login and each lock-out is a warning; the steps between are not news.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Chat rules. Defaults are the documented limits (docs/protocol.md).
@@ -243,6 +264,9 @@ CHAT_MESSAGE_MAX_LENGTH = env.int("CHAT_MESSAGE_MAX_LENGTH", default=4000)
 CHAT_HISTORY_PAGE_SIZE = env.int("CHAT_HISTORY_PAGE_SIZE", default=50)
 CHAT_RATE_LIMIT_MESSAGES = env.int("CHAT_RATE_LIMIT_MESSAGES", default=20)
 CHAT_RATE_LIMIT_SECONDS = env.float("CHAT_RATE_LIMIT_SECONDS", default=10.0)
+# History pages one user may ask for per window, across connections (rate_limited past it).
+CHAT_HISTORY_RATE_LIMIT_PAGES = env.int("CHAT_HISTORY_RATE_LIMIT_PAGES", default=30)
+CHAT_HISTORY_RATE_LIMIT_SECONDS = env.float("CHAT_HISTORY_RATE_LIMIT_SECONDS", default=10.0)
 CHAT_BACKFILL_LIMIT = env.int("CHAT_BACKFILL_LIMIT", default=500)
 # Frames a socket may have waiting to be written before it is closed as too slow (1013);
 # its page reconnects and reads what it missed.
@@ -262,3 +286,44 @@ CHAT_PRESENCE_TTL_SECONDS = env.float("CHAT_PRESENCE_TTL_SECONDS", default=60.0)
 CHAT_PRESENCE_BATCH_SECONDS = env.float("CHAT_PRESENCE_BATCH_SECONDS", default=1.0)
 # The PHP chat room's WebSocket endpoint at / and /ws/legacy/<slug>/ (docs/legacy.md).
 CHAT_LEGACY_ENDPOINT = env.bool("CHAT_LEGACY_ENDPOINT", default=True)
+
+# New guests per client address (an IPv6 address's /64) and per browser (a cookie) in any
+# hour, at /join/ and the PHP page's login; rooms per person in any 24 hours (docs/security.md).
+CHAT_GUESTS_PER_ADDRESS_PER_HOUR = env.int("CHAT_GUESTS_PER_ADDRESS_PER_HOUR", default=10)
+CHAT_GUESTS_PER_BROWSER_PER_HOUR = env.int("CHAT_GUESTS_PER_BROWSER_PER_HOUR", default=5)
+CHAT_ROOMS_PER_USER_PER_DAY = env.int("CHAT_ROOMS_PER_USER_PER_DAY", default=10)
+# A proof of work (ALTCHA, served by this site) on the guest form; its cost is PBKDF2
+# iterations per attempt, about 256 attempts on average (chat/proof_of_work.py).
+CHAT_GUEST_PROOF_OF_WORK = env.bool("CHAT_GUEST_PROOF_OF_WORK", default=False)
+CHAT_PROOF_OF_WORK_COST = env.int("CHAT_PROOF_OF_WORK_COST", default=5000)
+
+# Password guessing, at /accounts/login/ and /admin/login/ (django-axes): after
+# CHAT_LOGIN_FAILURE_LIMIT wrong passwords for one name from one address, that name is refused
+# from that address for CHAT_LOGIN_COOLOFF_MINUTES after the last one. Locking the pair, not
+# the name, means nobody can lock a stranger out from elsewhere. Attempts are rows in the
+# database, which every process shares.
+AXES_FAILURE_LIMIT = env.int("CHAT_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CHAT_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Tries during the lock are refused without being counted, so the page's "try again in 15
+# minutes" stays true for a person who tries again early.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "chat.web.views.login_locked_out"
+# The client's address is REMOTE_ADDR as the ASGI server sets it (uvicorn --proxy-headers:
+# from nginx's X-Forwarded-For); axes is not to read any header of its own.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Otherwise axes keeps a row for every successful login, forever.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # its banner at start would be the first line on stdout, not JSON
+
+# 0 would not mean "off" but "nobody, ever" (and no cool-off at all): refused at startup.
+for _name, _value in {
+    "CHAT_GUESTS_PER_ADDRESS_PER_HOUR": CHAT_GUESTS_PER_ADDRESS_PER_HOUR,
+    "CHAT_GUESTS_PER_BROWSER_PER_HOUR": CHAT_GUESTS_PER_BROWSER_PER_HOUR,
+    "CHAT_ROOMS_PER_USER_PER_DAY": CHAT_ROOMS_PER_USER_PER_DAY,
+    "CHAT_LOGIN_FAILURE_LIMIT": AXES_FAILURE_LIMIT,
+    "CHAT_LOGIN_COOLOFF_MINUTES": AXES_COOLOFF_TIME // timedelta(minutes=1),
+}.items():
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more, not {_value}.")

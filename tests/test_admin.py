@@ -2,8 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.forms.models import model_to_dict
 
 from chat import identity
+from chat.admin import ChatUserChangeForm
 from tests.factories import MessageFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +61,27 @@ def test_rooms_show_their_message_count(client, moderator, history):
     response = client.get("/admin/chat/room/")
     counts = {room.slug: room.message_count for room in response.context["cl"].result_list}
     assert counts == {"lobby": 2, "tea": 1}
+
+
+def test_the_admin_refuses_a_new_user_whose_name_looks_like_a_taken_one(client, moderator, alice):
+    response = client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "\u0430lice",  # a Cyrillic а
+            "usable_password": "true",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+        },
+    )
+    assert response.status_code == 200
+    assert "looks the same" in response.content.decode()
+    assert not get_user_model().objects.filter(username="\u0430lice").exists()
+
+
+def test_the_admin_refuses_renaming_a_user_to_a_look_alike(moderator, alice, bob):
+    form = ChatUserChangeForm(
+        instance=bob,
+        data={**model_to_dict(bob), "username": "ＡＬＩＣＥ", "date_joined": "2026-01-01"},
+    )
+    assert not form.is_valid()
+    assert form.errors["username"] == ["Another user has this name, or one that looks the same."]

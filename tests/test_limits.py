@@ -1,5 +1,7 @@
 """Limits against abuse, each answered with an error frame or a documented close code."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import Client
@@ -34,6 +36,26 @@ async def test_the_21st_message_in_10_seconds_is_refused_across_tabs(alice, lobb
     assert 0 < over["retry_after"] <= 10
     assert await Message.objects.acount() == 20
     assert not await Message.objects.filter(body="one too many").aexists()
+    await first_tab.disconnect()
+    await second_tab.disconnect()
+
+
+async def test_history_pages_past_the_allowance_are_refused_across_tabs(alice, lobby, settings):
+    settings.CHAT_HISTORY_RATE_LIMIT_PAGES = 4
+    first_tab, _ = await joined(alice)
+    second_tab, _ = await joined(alice)
+
+    for n in range(4):
+        tab = first_tab if n % 2 else second_tab
+        await tab.send_json_to({"type": "history"})
+        assert (await next_of_type(tab, "history"))["messages"] == []
+    await first_tab.send_json_to({"type": "history"})
+
+    refused = await next_of_type(first_tab, "error")
+    assert refused["code"] == "rate_limited" and 0 < refused["retry_after"] <= 10
+    assert "history" in refused["detail"]
+    await first_tab.send_json_to({"type": "message.send", "body": "sending still works"})
+    assert (await next_of_type(first_tab, "ack"))["id"]
     await first_tab.disconnect()
     await second_tab.disconnect()
 
@@ -92,3 +114,23 @@ async def test_logging_out_closes_the_users_sockets(alice, bob, lobby):
     await bob_socket.send_json_to({"type": "ping"})
     assert await next_of_type(bob_socket, "pong")
     await bob_socket.disconnect()
+
+
+async def test_thirty_sockets_opened_at_once_by_one_user_are_capped_at_ten(alice, lobby):
+    """The count and the entry are one step: opened together, they cannot all pass the count
+    before any of them entered."""
+    sockets = [await socket_for(alice) for _ in range(30)]
+    await asyncio.gather(*(socket.connect() for socket in sockets))
+
+    firsts = await asyncio.gather(*(socket.receive_output(timeout=5) for socket in sockets))
+
+    welcomed = [
+        s for s, first in zip(sockets, firsts, strict=True) if first["type"] != "websocket.close"
+    ]
+    refused = [first for first in firsts if first["type"] == "websocket.close"]
+    assert len(welcomed) == 10
+    assert {first["code"] for first in refused} == {CLOSE_TOO_MANY_CONNECTIONS}
+    for socket in welcomed:
+        await socket.disconnect()
+    again, _ = await joined(alice)  # the refused ones left nothing behind
+    await again.disconnect()

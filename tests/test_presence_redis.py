@@ -1,6 +1,7 @@
 """Presence in Redis: shared by processes, per user, and swept when a process dies."""
 
 import pytest
+from django.conf import settings
 
 from chat.presence.redis_store import RedisPresence
 from chat.sockets.close_codes import CLOSE_SERVICE_RESTART
@@ -13,7 +14,7 @@ BOB = {"id": 2, "name": "bob", "avatar": "/a2.svg"}
 
 @pytest.fixture
 def store(redis_settings):
-    return RedisPresence(url=redis_settings, ttl_seconds=60)
+    return RedisPresence(url=redis_settings, ttl_seconds=60, prefix=settings.CHAT_REDIS_PREFIX)
 
 
 async def test_a_user_is_online_once_however_many_connections(store):
@@ -31,7 +32,9 @@ async def test_a_user_is_online_once_however_many_connections(store):
 
 
 async def test_connections_that_stop_beating_are_swept_once(store, redis_settings):
-    dead_process = RedisPresence(url=redis_settings, ttl_seconds=0)
+    dead_process = RedisPresence(
+        url=redis_settings, ttl_seconds=0, prefix=settings.CHAT_REDIS_PREFIX
+    )
     await dead_process.join(room="lobby", user=BOB, channel_name="gone")
     await store.join(room="lobby", user=ALICE, channel_name="alive")
 
@@ -57,7 +60,9 @@ async def test_the_heartbeat_announces_users_of_a_dead_process_as_left(
     alice, lobby, redis_settings
 ):
     socket, _ = await joined(alice)
-    dead_process = RedisPresence(url=redis_settings, ttl_seconds=0)
+    dead_process = RedisPresence(
+        url=redis_settings, ttl_seconds=0, prefix=settings.CHAT_REDIS_PREFIX
+    )
     await dead_process.join(room="lobby", user=BOB, channel_name="killed")
 
     await heartbeat().beat()

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 from chat import identity
 
@@ -126,4 +127,5 @@ def test_a_guest_sets_a_password_and_keeps_its_name(client):
     assert guest.profile.is_guest is False
     assert client.get("/").context["user"] == guest, "the upgrading session stays logged in"
     client.logout()
-    assert client.login(username="upgrader", password="Pl3nty-of-entropy")
+    # django-axes checks every authentication against its request.
+    assert client.login(request=HttpRequest(), username="upgrader", password="Pl3nty-of-entropy")

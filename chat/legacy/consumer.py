@@ -7,9 +7,9 @@ group are retold in the old page's shapes.
 """
 
 import asyncio
-import json
 import logging
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -20,7 +20,6 @@ from chat import identity, selectors, services
 from chat.errors import ChatError
 from chat.infra.json_logging import log_event
 from chat.legacy.protocol import (
-    PRESENCE_TYPES,
     AlreadyLoggedIn,
     Login,
     NameInUse,
@@ -30,9 +29,9 @@ from chat.legacy.protocol import (
     legacy_frame_parse,
     presence_frame,
     system_frame,
-    user_frame,
 )
-from chat.limits import frame_too_big
+from chat.legacy.retold import legacy_retold
+from chat.limits import frame_too_big, guest_allowance_take
 from chat.payloads import user_payload
 from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
 from chat.sockets.addresses import FewSocketsPerAddress
@@ -137,28 +136,12 @@ class LegacyConsumer(
 
     async def retell(self, new_text: str) -> None:
         """A new-protocol frame for the room, retold in the old page's words (or not at all)."""
-        data = json.loads(new_text)
-        frame_type = data.get("type")
-        if frame_type == "message":
-            await self.send_quietly(user_frame(data["message"], site=self.site))
-            return
-        # The old page knows one login or logout per frame: a batch is told one by one.
-        presence = data["events"] if frame_type == "presence.batch" else [data]
-        presence = [
-            event
-            for event in presence
-            if event.get("type") in PRESENCE_TYPES
-            and not (event["type"] == "presence.joined" and event["user"]["id"] == self.me["id"])
-        ]
-        if not presence:
-            return
-        online = await presence_store().online(room=self.room.slug)
-        for event in presence:
-            await self.send_quietly(
-                presence_frame(
-                    event["type"], name=event["user"]["name"], online=online, site=self.site
-                )
-            )
+        for user_id, event_type, text in await legacy_retold(
+            room=self.room.slug, site=self.site, language=self.language, text=new_text
+        ):
+            if event_type == "presence.joined" and user_id == self.me["id"]:
+                continue  # its own login frame went out at login
+            await self.send_quietly(text)
 
     async def _login(self, command: Login):
         if self.me is not None:
@@ -167,6 +150,9 @@ class LegacyConsumer(
         found = await database_sync_to_async(identity.legacy_guest_find)(nickname=command.name)
         if found is not None and await store.is_online(user_id=found.pk):
             raise NameInUse()
+        if found is None:  # a new guest, counted against the address as at /join/
+            client = self.scope.get("client") or (None,)
+            await sync_to_async(guest_allowance_take)(address=client[0])
         user = await database_sync_to_async(identity.legacy_guest_login)(
             nickname=command.name, avatar=command.avatar
         )

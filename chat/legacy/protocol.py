@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from chat.avatars import AVATAR_KEYS, DEFAULT_AVATAR
 from chat.errors import ChatError
 from chat.identity import NICKNAME_MAX_LENGTH, User
+from chat.names import INVISIBLE_MESSAGE, invisible_characters
 from chat.payloads import frame
 from chat.presence.tracker import OnlineUser
 from chat.sockets.frames import InvalidField, frame_parse
@@ -69,6 +70,8 @@ def avatar_from_headerimg(path) -> str:
 
 def _name_clean(name: str) -> str:
     name = name.strip()
+    if invisible_characters(name):  # zero-width, bidi controls, Hangul fillers, controls
+        raise InvalidName(INVISIBLE_MESSAGE)
     try:
         if not 0 < len(name) <= NICKNAME_MAX_LENGTH:
             raise ValidationError("length")

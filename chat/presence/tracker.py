@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from chat.broadcast import room_broadcast
 from chat.payloads import frame, timestamp
-from chat.presence.redis_store import RedisPresence
+from chat.presence.redis_store import ConnectionCapReached, RedisPresence
 
 
 @dataclass
@@ -31,8 +31,12 @@ class MemoryPresence:
     def __init__(self) -> None:
         self._rooms: dict[str, dict[int, OnlineUser]] = {}
 
-    async def join(self, *, room: str, user: dict, channel_name: str) -> bool:
-        """Record a connection; True when it is the user's first in the room."""
+    async def join(self, *, room: str, user: dict, channel_name: str, cap: int = 0) -> bool:
+        """Record a connection; True when it is the user's first in the room.
+        ConnectionCapReached when the user has ``cap`` connections already (0: no cap); the
+        count and the entry are one step, with no await between them."""
+        if cap and self._connections(user["id"]) >= cap:
+            raise ConnectionCapReached()
         online = self._rooms.setdefault(room, {})
         entry = online.get(user["id"])
         first = entry is None
@@ -58,6 +62,9 @@ class MemoryPresence:
         return any(user_id in online for online in self._rooms.values())
 
     async def connection_count(self, *, user_id: int) -> int:
+        return self._connections(user_id)
+
+    def _connections(self, user_id: int) -> int:
         return sum(
             len(online[user_id].channels) for online in self._rooms.values() if user_id in online
         )
@@ -78,17 +85,20 @@ class MemoryPresence:
 
 
 _store = MemoryPresence()
-_redis_stores: dict[str, RedisPresence] = {}
+_redis_stores: dict[tuple[str, str], RedisPresence] = {}
 
 
 def presence_store() -> MemoryPresence | RedisPresence:
     if not settings.REDIS_URL:
         return _store
-    if settings.REDIS_URL not in _redis_stores:
-        _redis_stores[settings.REDIS_URL] = RedisPresence(
-            url=settings.REDIS_URL, ttl_seconds=settings.CHAT_PRESENCE_TTL_SECONDS
+    key = (settings.REDIS_URL, settings.CHAT_REDIS_PREFIX)
+    if key not in _redis_stores:
+        _redis_stores[key] = RedisPresence(
+            url=settings.REDIS_URL,
+            ttl_seconds=settings.CHAT_PRESENCE_TTL_SECONDS,
+            prefix=settings.CHAT_REDIS_PREFIX,
         )
-    return _redis_stores[settings.REDIS_URL]
+    return _redis_stores[key]
 
 
 async def presence_announce(*, room: str, user: dict, frame_type: str) -> None:
@@ -99,13 +109,17 @@ async def presence_announce(*, room: str, user: dict, frame_type: str) -> None:
     )
 
 
-async def presence_enter(*, room: str, user: dict, channel_name: str) -> tuple[list, bool]:
+async def presence_enter(
+    *, room: str, user: dict, channel_name: str, cap: int = 0
+) -> tuple[list, bool]:
     """Record a connection: who is online now, and whether this is the user's first one.
+    ConnectionCapReached, and nothing recorded, when the user has ``cap`` connections open
+    in any room on any process (0: no cap).
 
     The caller greets its own socket first, then calls presence_announce when first.
     """
     store = presence_store()
-    first = await store.join(room=room, user=user, channel_name=channel_name)
+    first = await store.join(room=room, user=user, channel_name=channel_name, cap=cap)
     return await store.online(room=room), first
 
 

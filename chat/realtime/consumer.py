@@ -12,11 +12,16 @@ from django.utils import translation
 
 from chat import selectors, services
 from chat.broadcast import user_group
-from chat.errors import ChatError, ServerError
+from chat.errors import ChatError, HistoryRateLimited, ServerError
 from chat.infra.json_logging import log_event
-from chat.limits import frame_too_big
+from chat.limits import frame_too_big, history_rate_take
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
-from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
+from chat.presence.tracker import (
+    ConnectionCapReached,
+    presence_announce,
+    presence_enter,
+    presence_exit,
+)
 from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, client_frame_parse
 from chat.sockets.addresses import FewSocketsPerAddress
 from chat.sockets.close_codes import (
@@ -68,20 +73,24 @@ class ChatConsumer(
         if room is None:
             await self.close(code=CLOSE_ROOM_NOT_FOUND)
             return
-        store = presence_store()
-        if await store.connection_count(user_id=user.pk) >= settings.CHAT_MAX_CONNECTIONS_PER_USER:
-            log_event(logger, "connection_cap", user=user.pk)
-            await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
-            return
         self.room, self.me = room, user_payload(self.user)
         self.feed = SocketFeed(write=self.send_quietly, close=self.close_with)
         # Join the room before reading the backlog: between the two, every message is
         # in one or the other (the feed drops the overlap).
         await room_feed_add(room=room, feed=self.feed)
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
-        online, first = await presence_enter(
-            room=room.slug, user=self.me, channel_name=self.channel_name
-        )
+        try:
+            online, first = await presence_enter(
+                room=room.slug,
+                user=self.me,
+                channel_name=self.channel_name,
+                cap=settings.CHAT_MAX_CONNECTIONS_PER_USER,
+            )
+        except ConnectionCapReached:
+            log_event(logger, "connection_cap", user=user.pk)
+            await self._unjoin()
+            await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
+            return
         heartbeat().add(consumer=self, room=room.slug, user_id=user.pk)
         await self.send(
             text_data=frame(
@@ -100,6 +109,12 @@ class ChatConsumer(
         if first:
             await presence_announce(room=room.slug, user=self.me, frame_type="presence.joined")
         log_event(logger, "connect", user=user.pk, room=room.slug)
+
+    async def _unjoin(self) -> None:
+        """Undo what connect did before entering presence."""
+        await room_feed_remove(room=self.room, feed=self.feed)
+        await self.channel_layer.group_discard(user_group(self.me["id"]), self.channel_name)
+        self.me = None  # nothing left for leave() to undo
 
     async def leave(self, *, code):
         if self.me is None or self.left:
@@ -171,6 +186,9 @@ class ChatConsumer(
             )
 
     async def _send_history(self, command: FetchHistory):
+        wait = await history_rate_take(user_id=self.me["id"])
+        if wait is not None:
+            raise HistoryRateLimited(wait)
         messages, has_more = await database_sync_to_async(selectors.messages_page)(
             room=self.room,
             before_id=command.before_id,

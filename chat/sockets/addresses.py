@@ -4,35 +4,26 @@ Opening a socket costs a client nothing and the server a little memory for as lo
 stays open: without a bound one address could hold thousands (sockets of the old page need
 no account at all). Each server process counts its own: with N workers one address may hold
 N times CHAT_MAX_SOCKETS_PER_ADDRESS; nginx's ``limit_conn`` bounds the sum in front of them.
-An IPv6 client counts by its /64, which one subscriber usually holds whole.
+An IPv6 client counts by its /64, which one subscriber usually holds whole (as every limit
+that counts by address does: chat/limits.py).
 """
 
 import asyncio
-import ipaddress
 import weakref
 from collections import Counter
 
 from django.conf import settings
 
+from chat.limits import address_bucket
 from chat.sockets.close_codes import CLOSE_TOO_MANY_CONNECTIONS
 
 _open: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Counter]" = weakref.WeakKeyDictionary()
 
 
 def address_key(scope) -> str | None:
-    """The client's address as counted: the /64 network of an IPv6 one; None if unknown."""
+    """The client's address as the limits count it (an IPv6 one by its /64); None if unknown."""
     client = scope.get("client")
-    if not client:
-        return None
-    try:
-        address = ipaddress.ip_address(client[0])
-    except ValueError:
-        return str(client[0])
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    return address_bucket(client[0]) if client else None
 
 
 class FewSocketsPerAddress:

@@ -1,11 +1,34 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
 from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
+from chat import proof_of_work
 from chat.avatars import AVATAR_CHOICES, DEFAULT_AVATAR
-from chat.identity import NICKNAME_MAX_LENGTH, User, guest_name_suggest, nickname_taken
+from chat.identity import (
+    NICKNAME_MAX_LENGTH,
+    NameLooksTaken,
+    User,
+    guest_name_suggest,
+    nickname_taken,
+)
 from chat.models import Room
+from chat.names import visible_validate
+
+NICKNAME_TAKEN = _("The nickname “%(nickname)s” is taken. Please choose another one.")
+
+
+def nickname_validate(value: str) -> None:
+    # Invisible characters first: their own message says more than "letters, digits...".
+    visible_validate(value)
+    User.username_validator(value)
+
+
+def nickname_taken_error(nickname: str) -> forms.ValidationError:
+    return forms.ValidationError(
+        NICKNAME_TAKEN, code="nickname_taken", params={"nickname": nickname}
+    )
 
 
 class AvatarField(forms.ChoiceField):
@@ -21,7 +44,7 @@ class GuestJoinForm(forms.Form):
     nickname = forms.CharField(
         label=_("Nickname"),
         max_length=NICKNAME_MAX_LENGTH,
-        validators=[User.username_validator],
+        validators=[nickname_validate],
         help_text=_("Letters, digits and @ . + - _ only."),
     )
     avatar = AvatarField()
@@ -30,16 +53,33 @@ class GuestJoinForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("nickname", guest_name_suggest())
+        if settings.CHAT_GUEST_PROOF_OF_WORK:
+            # Filled in by the ALTCHA widget (templates/chat/join.html), not typed.
+            self.fields["altcha"] = forms.CharField(
+                label=_("Proof of work"),
+                error_messages={
+                    "required": _("Tick “I'm not a robot” and wait a moment before you enter.")
+                },
+            )
+
+    @property
+    def proof_of_work(self) -> bool:
+        return "altcha" in self.fields
 
     def clean_nickname(self):
         nickname = self.cleaned_data["nickname"].strip()
-        if nickname_taken(nickname=nickname):
-            raise forms.ValidationError(
-                _("The nickname “%(nickname)s” is taken. Please choose another one."),
-                code="nickname_taken",
-                params={"nickname": nickname},
-            )
+        if nickname_taken(nickname=nickname):  # or a look-alike of it (chat/names.py)
+            raise nickname_taken_error(nickname)
         return nickname
+
+    def clean_altcha(self):
+        payload = self.cleaned_data["altcha"]
+        if not proof_of_work.solution_check(payload=payload):
+            raise forms.ValidationError(
+                _("That check did not work out or has expired. Please tick the box again."),
+                code="proof_of_work",
+            )
+        return payload
 
 
 class SignupForm(UserCreationForm):
@@ -49,13 +89,30 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username",)
 
+    def clean_username(self):
+        # Django's own check (the same name in another case) first; it reports by itself.
+        username = super().clean_username()
+        if username is None:
+            return None
+        visible_validate(username)
+        if nickname_taken(nickname=username):  # or a look-alike of it (chat/names.py)
+            raise nickname_taken_error(username)
+        return username
+
 
 class GuestUpgradeForm(SetPasswordForm):
     """A guest picks a password and becomes a registered account, keeping its name."""
 
+    def clean(self):
+        # A name that already looked like someone else's may not become an account's
+        # (identity.guest_upgrade says the same).
+        if nickname_taken(nickname=self.user.get_username(), user=self.user):
+            raise forms.ValidationError(NameLooksTaken.detail, code="nickname_taken")
+        return super().clean()
+
 
 class RoomCreateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=_("Title"), max_length=100, validators=[visible_validate])
     slug = forms.CharField(
         label=_("Address"),
         max_length=50,

@@ -1,17 +1,23 @@
+import math
+
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from chat import identity, services
-from chat.errors import NicknameTaken
+from chat import identity, limits, proof_of_work, services
+from chat.errors import NicknameTaken, TooManyGuests, TooManyRooms, wait_text
 from chat.models import Room
 from chat.presence.tracker import presence_store
+from chat.web.browsers import browser_id, browser_remember
 from chat.web.forms import GuestJoinForm, GuestUpgradeForm, RoomCreateForm, SignupForm
 
 
@@ -45,6 +51,12 @@ def room_create(request):
     except IntegrityError:
         form.add_error("slug", _("A room with this address exists already."))
         return render(request, "chat/room_list.html", {"rooms": Room.objects.all(), "form": form})
+    except TooManyRooms as error:
+        form.add_error(None, error.detail)
+        return _too_many(
+            render(request, "chat/room_list.html", {"rooms": Room.objects.all(), "form": form}),
+            error,
+        )
     return redirect("room-detail", slug=room.slug)
 
 
@@ -57,26 +69,72 @@ def room_detail(request, slug):
 def guest_join(request):
     next_url = _next_url(request, default="/chat/lobby/")
     form = GuestJoinForm(request.POST or None)
+    browser = browser_id(request)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
+            limits.guest_allowance_take(address=request.META.get("REMOTE_ADDR"), browser=browser)
             user = identity.guest_create(
                 nickname=form.cleaned_data["nickname"], avatar=form.cleaned_data["avatar"]
             )
+        except TooManyGuests as error:
+            form.add_error(None, error.detail)
+            refused = error
         except NicknameTaken as error:
             form.add_error("nickname", error.detail)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(next_url)
-    return render(request, "chat/join.html", {"form": form, "next": next_url})
+            return browser_remember(redirect(next_url), browser)
+    response = render(request, "chat/join.html", {"form": form, "next": next_url})
+    return browser_remember(_too_many(response, refused) if refused else response, browser)
+
+
+@never_cache
+@require_GET
+def guest_challenge(request):
+    """A proof-of-work challenge for the guest form's widget (CHAT_GUEST_PROOF_OF_WORK)."""
+    if not settings.CHAT_GUEST_PROOF_OF_WORK:
+        raise Http404
+    return JsonResponse(proof_of_work.challenge_create())
+
+
+def _too_many(response, error):
+    """``response`` as the answer to a request over a limit: 429, and when to come back."""
+    response.status_code = 429
+    response["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+    return response
+
+
+def login_locked_out(request, *args):
+    """django-axes' answer to a login of a locked name from this address (AXES_LOCKOUT_CALLABLE;
+    axes passes the original response and the credentials, or under ASGI only the latter)."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    context = {
+        "username": request.POST.get("username", ""),  # both login forms' field
+        "failures": settings.AXES_FAILURE_LIMIT,
+        # The whole cool-off: the lock began at the last counted failure, no later than now.
+        "wait": wait_text(cool_off.total_seconds()),
+    }
+    response = render(request, "registration/locked_out.html", context)
+    response.status_code = 429
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
 
 
 def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        identity.profile_set(user=user, avatar=form.cleaned_data["avatar"], is_guest=False)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(_next_url(request, default="/"))
+        try:
+            user = identity.account_create(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                avatar=form.cleaned_data["avatar"],
+            )
+        except NicknameTaken as error:  # a look-alike signed up since the form's check
+            form.add_error("username", error.detail)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_next_url(request, default="/"))
     return render(request, "registration/signup.html", {"form": form})
 
 

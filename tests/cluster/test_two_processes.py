@@ -6,9 +6,10 @@ import time
 
 import pytest
 import redis
+from django.conf import settings
 from websockets.exceptions import ConnectionClosed
 
-from chat.presence.redis_store import P
+from chat.presence.redis_store import presence_prefix
 from chat.sockets.close_codes import CLOSE_SERVICE_RESTART
 from tests.web_clients import frame_of, guest_login, room_socket
 
@@ -85,6 +86,7 @@ async def test_users_on_two_processes_see_each_other_and_each_others_messages(
     await carol_tab_2.close()
     carol_id = carol_tab_1.me["id"]
     redis = redis_server.client()
+    P = presence_prefix(settings.CHAT_REDIS_PREFIX)  # the servers' too: they share our env
     await _until(
         lambda: redis.zcard(f"{P}:user:{carol_id}") == 1,
         timeout=TIMEOUT,

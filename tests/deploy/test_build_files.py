@@ -144,7 +144,8 @@ def test_nginx_passes_websockets_and_the_clients_scheme_to_every_replica():
     assert "proxy_http_version 1.1;" in conf
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
     assert "proxy_set_header Connection $connection_upgrade;" in conf
-    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in conf
+    # The address nginx sees, never a client-sent X-Forwarded-For (the limits count by it).
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
     assert "proxy_set_header X-Forwarded-Proto" in conf
     assert re.search(r"client_max_body_size \d+[km];", conf)
     timeout = re.search(r"proxy_read_timeout (\d+)([smh]);", conf)

@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 import time
+import urllib.parse
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -156,3 +157,29 @@ async def test_nginx_behind_a_tls_proxy_serves_the_production_app(production_app
         plain_browser = Guest(name="p", base_url=site, host=PRODUCTION_HOST)
         status, headers, _ = http_request(plain_browser, "GET", "/")
         assert status == 301 and headers["Location"].startswith("https://")
+
+
+def test_behind_nginx_a_client_cannot_choose_its_address_with_x_forwarded_for(trial_app):
+    """The login lock counts wrong passwords per name and address: a client that could set
+    its own address (X-Forwarded-For passed on, and uvicorn taking its first entry) would
+    guess for ever, four tries per made-up address."""
+    with nginx_in_front_of(trial_app) as (site, _):
+        visitor = Guest(name="", base_url=site, host=urllib.parse.urlsplit(site).netloc)
+        _, _, page = http_request(visitor, "GET", "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = {"username": f"victim{secrets.token_hex(3)}", "password": "wrong"}
+        statuses = []
+        for attempt in range(5):
+            status, _, _ = http_request(
+                visitor,
+                "POST",
+                "/accounts/login/",
+                body=urllib.parse.urlencode({**form, "csrfmiddlewaretoken": token}),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"{site}/accounts/login/",
+                    "X-Forwarded-For": f"198.51.100.{attempt + 1}",
+                },
+            )
+            statuses.append(status)
+        assert statuses == [200, 200, 200, 200, 429]

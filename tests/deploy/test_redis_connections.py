@@ -3,6 +3,7 @@ the channel layer, presence and the rate limiter alike."""
 
 import asyncio
 import contextlib
+import copy
 import json
 import secrets
 import shutil
@@ -11,10 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 
 from chat import limits
-from chat.infra.redis_clients import CHANNEL_LAYER_TIMEOUTS
+from chat.infra.redis_clients import CHANNEL_LAYER_RETRY, CHANNEL_LAYER_TIMEOUTS
 from chat.presence import tracker
 from tests.conftest import missing
 from tests.deploy.deployment_files import (
@@ -26,11 +28,20 @@ from tests.deploy.deployment_files import (
 
 
 def settings_from(**env: str) -> dict:
-    """The Redis settings chatsite/settings.py makes of these variables, read in a fresh process."""
+    """The Redis settings chatsite/settings.py makes of these variables, read in a fresh process.
+
+    The layer's retry policy is an object, not JSON: each host shows it as ``"retry": True``
+    when it is CHANNEL_LAYER_RETRY, and use_redis_settings puts it back.
+    """
     show = (
         "import json, django; django.setup(); from django.conf import settings as s; "
+        "from chat.infra.redis_clients import CHANNEL_LAYER_RETRY as r; "
+        "c = s.CHANNEL_LAYERS['default']['CONFIG']; "
+        "c['hosts'] = [{**{k: v for k, v in h.items() if k not in r}, "
+        "'retry': all(h.get(k) == v for k, v in r.items())} for h in c['hosts']]; "
         "print(json.dumps({'layers': s.CHANNEL_LAYERS, 'url': s.REDIS_URL, "
-        "'sentinels': s.REDIS_SENTINELS, 'sentinel_password': s.REDIS_SENTINEL_PASSWORD}))"
+        "'sentinels': s.REDIS_SENTINELS, 'sentinel_password': s.REDIS_SENTINEL_PASSWORD, "
+        "'prefix': s.CHAT_REDIS_PREFIX, 'max_connections': s.CHAT_REDIS_MAX_CONNECTIONS}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", show],
@@ -46,8 +57,14 @@ def settings_from(**env: str) -> dict:
 
 def use_redis_settings(settings, shown: dict) -> None:
     """Run this process on the settings another process made of the environment."""
-    settings.CHANNEL_LAYERS = shown["layers"]
+    layers = copy.deepcopy(shown["layers"])
+    config = layers["default"]["CONFIG"]
+    assert all(host.pop("retry") for host in config["hosts"])
+    config["hosts"] = [{**host, **CHANNEL_LAYER_RETRY} for host in config["hosts"]]
+    settings.CHANNEL_LAYERS = layers
     settings.REDIS_URL = shown["url"]
+    settings.CHAT_REDIS_PREFIX = shown["prefix"]
+    settings.CHAT_REDIS_MAX_CONNECTIONS = shown["max_connections"]
     settings.REDIS_SENTINELS = shown["sentinels"]
     settings.REDIS_SENTINEL_PASSWORD = shown["sentinel_password"]
     settings.CHAT_RATE_LIMIT_MESSAGES = 2
@@ -75,6 +92,10 @@ async def exercise_redis() -> None:
     assert await limits.message_rate_take(user_id=user_id) is None
     assert await limits.message_rate_take(user_id=user_id) is None
     assert await limits.message_rate_take(user_id=user_id) > 0  # the third of 2 allowed
+    # The same windows from sync code (new guests), through the synchronous client.
+    window = {"key": f"deploy:{user_id}", "limit": 1, "window": 60}
+    assert await sync_to_async(limits.allowance_take)(**window) is None
+    assert await sync_to_async(limits.allowance_take)(**window) > 0
 
 
 def layer_addresses(shown: dict) -> list[str]:
@@ -116,7 +137,8 @@ async def test_several_redis_urls_shard_the_layer_and_keep_presence_on_the_first
 
         for port in (first, second):
             # The pub/sub layer subscribes to a group's channel on the host it hashes to.
-            subscribed = redis.Redis(port=port).pubsub_channels("asgi__group__*")
+            pattern = f"{shown['prefix']}.asgi__group__*"
+            subscribed = redis.Redis(port=port).pubsub_channels(pattern)
             assert subscribed, f"no groups on :{port}"
         await layer.flush()
 
@@ -227,5 +249,7 @@ def test_sentinel_settings_carry_tls_and_the_sentinels_own_password():
         "db": 2,
         "ssl": True,
         "ssl_ca_certs": "/etc/ca.pem",
+        "max_connections": 1000,
+        "retry": True,
         **CHANNEL_LAYER_TIMEOUTS,
     }
