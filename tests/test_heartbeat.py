@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from chat.presence import tracker
 from chat.sockets import fanout
 from chat.sockets.close_codes import CLOSE_SERVICE_RESTART
 from chat.sockets.heartbeat import heartbeat
@@ -68,4 +69,25 @@ async def test_a_room_whose_receiver_fails_its_heartbeat_reconnects_alone(
 
     assert await close_code(troubled) == CLOSE_SERVICE_RESTART
     await still_chatting(staying, "unaffected")
+    await staying.disconnect()
+
+
+async def test_a_socket_leaving_while_presence_is_refreshed_is_not_taken_for_lost(
+    alice, bob, lobby, redis_settings, monkeypatch, caplog
+):
+    staying, _ = await joined(alice)
+    leaving, _ = await joined(bob)
+    store = tracker.presence_store()
+    refresh = store.refresh
+
+    async def refresh_after_bob_left(**kwargs):
+        await leaving.disconnect()  # its leave reaches Redis before the refresh does
+        return await refresh(**kwargs)
+
+    monkeypatch.setattr(store, "refresh", refresh_after_bob_left)
+    with caplog.at_level(logging.WARNING):
+        await heartbeat().beat()
+
+    assert "presence lost" not in caplog.text
+    await still_chatting(staying, "nothing was lost")
     await staying.disconnect()

@@ -60,9 +60,12 @@ class Heartbeat:
         lost = await presence_store().refresh(
             connections=[(room, user_id, channel) for channel, (room, user_id, _) in sockets]
         )
+        # A socket that left while the refresh was on its way is gone from Redis by its own
+        # leave, not lost: only those still here are.
+        lost = [sockets[index] for index in lost if sockets[index][0] in self.sockets]
         if lost:
             logger.warning("presence lost for %d sockets (Redis restarted?)", len(lost))
-            await self._close([sockets[index][1][2] for index in lost])
+            await self._close([consumer for _, (_, _, consumer) in lost])
         # Each room looks after its own trouble (RoomHub.beat): a room emptied or failing
         # during the beat never closes the sockets of another.
         for hub in room_hubs():
