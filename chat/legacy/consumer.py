@@ -40,7 +40,7 @@ from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
 from chat.sockets.language import language_from_scope
-from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
+from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent, frame_failed
 from chat.sockets.origin import site_url
 
 logger = logging.getLogger(__name__)
@@ -123,15 +123,7 @@ class LegacyConsumer(
             except ChatError as error:
                 await self.send(text_data=system_frame(str(error.detail)))
             except Exception:
-                # One bad frame must not take the connection down with it.
-                log_event(
-                    logger,
-                    "error",
-                    level=logging.ERROR,
-                    exc_info=True,
-                    user=self.me and self.me["id"],
-                    room=self.room.slug,
-                )
+                frame_failed(logger, user=self.me and self.me["id"], room=self.room.slug)
                 await self.send(text_data=system_frame(_("Something went wrong on the server.")))
 
     async def retell(self, new_text: str) -> None:

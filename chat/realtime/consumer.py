@@ -33,7 +33,7 @@ from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
 from chat.sockets.language import language_from_scope
-from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent
+from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent, frame_failed
 
 logger = logging.getLogger(__name__)
 
@@ -152,15 +152,7 @@ class ChatConsumer(
                 log_event(logger, "rate_limited", user=self.me["id"], room=self.room.slug)
             await self._send_error(error, client_msg_id or error.client_msg_id)
         except Exception:
-            # One bad frame must not take the connection down with it.
-            log_event(
-                logger,
-                "error",
-                level=logging.ERROR,
-                exc_info=True,
-                user=self.me["id"],
-                room=self.room.slug,
-            )
+            frame_failed(logger, user=self.me["id"], room=self.room.slug)
             await self._send_error(ServerError(), client_msg_id)
 
     async def chat_logout(self, event):

@@ -4,7 +4,15 @@ import logging
 
 from channels.consumer import get_handler_name
 
+from chat.infra.json_logging import log_event
+
 logger = logging.getLogger(__name__)
+
+
+def frame_failed(log: logging.Logger, *, user: int | None, room: str) -> None:
+    """Log a frame whose handling failed with the traceback; the caller answers the client
+    and keeps the connection: one bad frame must not take it down."""
+    log_event(log, "error", level=logging.ERROR, exc_info=True, user=user, room=room)
 
 
 class LeavesOnAnyExit:
