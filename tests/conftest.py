@@ -115,6 +115,11 @@ def bob(db):
 
 
 @pytest.fixture
+def carol(db):
+    return UserFactory(username="carol")
+
+
+@pytest.fixture
 def other_room(db):
     from chat.models import Room
 

@@ -11,7 +11,7 @@ from chat.broadcast import room_broadcast, room_group
 from chat.sockets import fanout
 from chat.sockets.close_codes import CLOSE_TOO_FAR_BEHIND
 from chat.sockets.feed import SocketFeed
-from tests.sockets import joined, next_of_type, socket_for
+from tests.sockets import joined, next_of_type, next_presence, socket_for
 
 
 class Socket:
@@ -203,3 +203,23 @@ async def test_a_message_never_announced_reaches_a_quiet_room_at_the_next_heartb
 
     assert (await next_of_type(bob_socket, "message"))["message"]["id"] == missed.pk
     await bob_socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_joining_a_receiver_that_lost_its_group_still_hears_who_comes_next(
+    alice, bob, carol, lobby
+):
+    """The group's membership lives in the channel layer: a Redis restart forgets it while
+    the room's receiver runs on. A socket joining that receiver renews it before it reads who
+    is online, so every presence event after its welcome reaches it."""
+    first, _ = await joined(alice)
+    hub = fanout.room_hubs()[0]
+    await get_channel_layer().group_discard(room_group(lobby.slug), hub.channel)  # forgotten
+
+    watcher, welcome = await joined(bob)
+    assert {entry["user"]["name"] for entry in welcome["online"]} == {alice.username, bob.username}
+    newcomer, _ = await joined(carol)
+
+    assert (await next_presence(watcher, "presence.joined", carol.username))["count"] == 3
+    for socket in (first, watcher, newcomer):
+        await socket.disconnect()

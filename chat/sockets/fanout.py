@@ -205,11 +205,18 @@ async def room_feed_add(*, room: Room, feed: SocketFeed) -> None:
     """Deliver the room's frames to ``feed`` from now on (it queues them until started)."""
     hubs = _hubs_of_loop()
     hub = hubs.get(room.slug)
+    running = hub is not None
     if hub is None:
         hub = hubs[room.slug] = RoomHub(room=room)
     hub.feeds.add(feed)
     try:
         await asyncio.shield(hub.ready)
+        if running:
+            # The group's membership lives in the channel layer, and a Redis restart forgets
+            # it while the receiver runs on (until the heartbeat renews it). Renewed before
+            # the socket reads who is online, every presence event after that reaches it;
+            # missed messages are found by number anyway.
+            await hub.renew()
     except Exception:
         hub.feeds.discard(feed)
         if hubs.get(room.slug) is hub:
