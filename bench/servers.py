@@ -135,6 +135,8 @@ def app_env(
             "BENCH_CHANNEL_LAYER": layer,
             "CHAT_RATE_LIMIT_MESSAGES": "1000000",
             "CHAT_GUESTS_PER_ADDRESS_PER_HOUR": "1000000",  # every guest comes from 127.0.0.1
+            "CHAT_MAX_SOCKETS_PER_ADDRESS": "1000000",  # and every socket
+            "CHAT_HISTORY_RATE_LIMIT_PAGES": "1000000",
             "LOG_LEVEL": "WARNING",
             "HTTPS": "false",  # plain loopback: no TLS proxy, no redirect to https
             "PYTHONUNBUFFERED": "1",
