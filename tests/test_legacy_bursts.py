@@ -33,6 +33,8 @@ async def test_a_burst_of_logins_is_one_frame_naming_who_came(lobby, settings):
     await watcher.disconnect()
 
 
+# The thread's language is whatever the last test client request left active (Django's
+# LocaleMiddleware activates each request's and leaves it): this test says its own.
 @translation.override("en")
 def test_a_bursts_names_read_as_a_sentence_in_both_languages():
     assert names_text(["ann"]) == "ann"
