@@ -5,7 +5,9 @@ import tempfile
 
 import pytest
 import redis
+from asgiref.sync import SyncToAsync
 from channels.layers import channel_layers
+from django.db import connections
 
 from chat import limits
 from chat.infra.redis_clients import channel_layer_host
@@ -72,6 +74,15 @@ def isolated_realtime(settings):
     limits._memory = limits.MemoryRateLimiter()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def database_thread_closed_after_each_test():
+    """sync_to_async (the async ORM, the tests' own calls) runs in asgiref's one database
+    thread, which outlives every test; unlike database_sync_to_async it does not close its
+    connection, which would hold the test database open when pytest-django drops it."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -145,9 +144,6 @@ async def test_the_lock_out_page_through_the_asgi_handler(async_client):
 
     assert response.status_code == 429
     assert "Too many failed logins" in page_text(response)
-    # The async client's requests used a connection of sync_to_async's thread: closed here,
-    # or the test database cannot be dropped at the end of the session.
-    await sync_to_async(connections.close_all)()
 
 
 def test_the_name_on_the_lock_out_page_is_escaped():
