@@ -108,7 +108,7 @@ def legacy_guest_find(*, nickname: str):
     # than a legacy guest may be taken again. One with a password belongs to someone.
     if getattr(getattr(user, "profile", None), "source", None) != LEGACY:
         raise NicknameTaken()
-    if user.has_usable_password():
+    if user.has_usable_password() or not user.is_active:  # not active: turned away by staff
         raise NicknameTaken()
     return user
 

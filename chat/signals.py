@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -23,6 +24,16 @@ def name_key_on_rename(sender, instance, created, raw=False, update_fields=None,
     profile.user = instance
     if profile.name_key_stale():
         profile.save(update_fields=["name_key"])
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def sockets_close_on_deactivation(sender, instance, created, raw=False, **kwargs):
+    """Unticking "Active" (the admin) ends the user's chat at once, on every process; their
+    session no longer authenticates, so they stay out. After commit: a socket reconnecting
+    sooner would still find the user active."""
+    if not created and not raw and not instance.is_active:
+        user_id = instance.pk
+        transaction.on_commit(lambda: user_sockets_close(user_id=user_id))
 
 
 @receiver(user_logged_out)

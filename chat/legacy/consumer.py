@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import identity, selectors, services
+from chat.broadcast import user_group
 from chat.errors import ChatError
 from chat.infra.json_logging import log_event
 from chat.legacy.protocol import (
@@ -35,7 +36,11 @@ from chat.limits import frame_too_big, guest_allowance_take
 from chat.payloads import user_payload
 from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
 from chat.sockets.addresses import FewSocketsPerAddress
-from chat.sockets.close_codes import CLOSE_FRAME_TOO_BIG, CLOSE_LOGIN_TIMEOUT
+from chat.sockets.close_codes import (
+    CLOSE_FRAME_TOO_BIG,
+    CLOSE_LOGIN_TIMEOUT,
+    CLOSE_NOT_AUTHENTICATED,
+)
 from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
@@ -97,6 +102,7 @@ class LegacyConsumer(
         self.left = True
         heartbeat().remove(channel_name=self.channel_name)
         await room_feed_remove(room=self.room, feed=self.feed)
+        await self.channel_layer.group_discard(user_group(self.me["id"]), self.channel_name)
         await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
         log_event(
             logger,
@@ -125,6 +131,10 @@ class LegacyConsumer(
             except Exception:
                 frame_failed(logger, user=self.me and self.me["id"], room=self.room.slug)
                 await self.send(text_data=system_frame(_("Something went wrong on the server.")))
+
+    async def chat_logout(self, event):
+        """Staff deactivated this guest (chat/signals.py): the socket closes at once."""
+        await self.close(code=CLOSE_NOT_AUTHENTICATED)
 
     async def retell(self, new_text: str) -> None:
         """A new-protocol frame for the room, retold in the old page's words (or not at all)."""
@@ -161,6 +171,7 @@ class LegacyConsumer(
             raise NameInUse()
         self.user, self.me = user, me
         self.deadline.cancel()
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         self.feed = SocketFeed(write=self.retell, close=self.close_with)
         await room_feed_add(room=self.room, feed=self.feed)
         # The old page has no history: it starts at whatever is said next.

@@ -26,6 +26,7 @@ from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, clie
 from chat.sockets.addresses import FewSocketsPerAddress
 from chat.sockets.close_codes import (
     CLOSE_FRAME_TOO_BIG,
+    CLOSE_NOT_AUTHENTICATED,
     CLOSE_NOT_FOUND,
     CLOSE_TOO_MANY_CONNECTIONS,
 )
@@ -37,7 +38,6 @@ from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent, frame_
 
 logger = logging.getLogger(__name__)
 
-CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_ROOM_NOT_FOUND = CLOSE_NOT_FOUND
 AFTER_ID = re.compile(r"[0-9]{1,19}")
 

@@ -9,6 +9,7 @@ standard one's last digits, so 4012 reads as 1012.
 CLOSE_FRAME_TOO_BIG = 4009  # a frame over CHAT_MAX_FRAME_BYTES
 CLOSE_SERVICE_RESTART = 4012  # the server lost the socket's shared state (Redis)
 CLOSE_TOO_FAR_BEHIND = 4013  # the socket did not take its room's frames fast enough
+CLOSE_NOT_AUTHENTICATED = 4401  # no session, logged out, or deactivated by staff
 CLOSE_LOGIN_TIMEOUT = 4408  # the old page's socket did not log in within CHAT_LEGACY_LOGIN_SECONDS
 CLOSE_TOO_MANY_CONNECTIONS = 4429  # the user's or the address's sockets are at their bound
 CLOSE_NOT_FOUND = 4404  # no such room, or no socket endpoint at that path
