@@ -41,11 +41,16 @@ from chat.sockets.close_codes import (
     CLOSE_LOGIN_TIMEOUT,
     CLOSE_NOT_AUTHENTICATED,
 )
-from chat.sockets.fanout import room_feed_add, room_feed_remove
+from chat.sockets.fanout import room_feed_add
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
 from chat.sockets.language import language_from_scope
-from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent, frame_failed
+from chat.sockets.lifetime import (
+    LeavesOnAnyExit,
+    NoDatabaseHopPerEvent,
+    frame_failed,
+    room_socket_exit,
+)
 from chat.sockets.origin import site_url
 
 logger = logging.getLogger(__name__)
@@ -100,10 +105,13 @@ class LegacyConsumer(
         if self.me is None or self.left:
             return
         self.left = True
-        heartbeat().remove(channel_name=self.channel_name)
-        await room_feed_remove(room=self.room, feed=self.feed)
-        await self.channel_layer.group_discard(user_group(self.me["id"]), self.channel_name)
-        await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
+        await room_socket_exit(
+            room=self.room,
+            user=self.me,
+            feed=self.feed,
+            channel_name=self.channel_name,
+            layer=self.channel_layer,
+        )
         log_event(
             logger,
             "disconnect",

@@ -20,7 +20,6 @@ from chat.presence.tracker import (
     ConnectionCapReached,
     presence_announce,
     presence_enter,
-    presence_exit,
 )
 from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, client_frame_parse
 from chat.sockets.addresses import FewSocketsPerAddress
@@ -34,7 +33,12 @@ from chat.sockets.fanout import room_feed_add, room_feed_remove
 from chat.sockets.feed import SocketFeed, backlog_read
 from chat.sockets.heartbeat import heartbeat
 from chat.sockets.language import language_from_scope
-from chat.sockets.lifetime import LeavesOnAnyExit, NoDatabaseHopPerEvent, frame_failed
+from chat.sockets.lifetime import (
+    LeavesOnAnyExit,
+    NoDatabaseHopPerEvent,
+    frame_failed,
+    room_socket_exit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -120,10 +124,13 @@ class ChatConsumer(
         if self.me is None or self.left:
             return
         self.left = True
-        heartbeat().remove(channel_name=self.channel_name)
-        await room_feed_remove(room=self.room, feed=self.feed)
-        await self.channel_layer.group_discard(user_group(self.me["id"]), self.channel_name)
-        await presence_exit(room=self.room.slug, user=self.me, channel_name=self.channel_name)
+        await room_socket_exit(
+            room=self.room,
+            user=self.me,
+            feed=self.feed,
+            channel_name=self.channel_name,
+            layer=self.channel_layer,
+        )
         log_event(logger, "disconnect", user=self.me["id"], room=self.room.slug, code=code)
 
     async def receive(self, text_data=None, bytes_data=None):

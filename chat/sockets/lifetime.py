@@ -4,7 +4,11 @@ import logging
 
 from channels.consumer import get_handler_name
 
+from chat.broadcast import user_group
 from chat.infra.json_logging import log_event
+from chat.presence.tracker import presence_exit
+from chat.sockets.fanout import room_feed_remove
+from chat.sockets.heartbeat import heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +49,15 @@ class LeavesOnAnyExit:
             await self.send(text_data=text)
         except Exception:
             logger.debug("send on a closing socket dropped", exc_info=True)
+
+
+async def room_socket_exit(*, room, user: dict, feed, channel_name: str, layer) -> None:
+    """Undo what a socket in a room set up, whichever protocol: its heartbeat, its room's
+    feed, its user's group, its presence (announcing the user gone when it was the last)."""
+    heartbeat().remove(channel_name=channel_name)
+    await room_feed_remove(room=room, feed=feed)
+    await layer.group_discard(user_group(user["id"]), channel_name)
+    await presence_exit(room=room.slug, user=user, channel_name=channel_name)
 
 
 class NoDatabaseHopPerEvent:
