@@ -22,10 +22,12 @@ def user_sockets_close(*, user_id: int) -> None:
 
 
 async def room_broadcast(
-    *, room_slug: str, text: str, seq: int | None = None, presence: bool = False
+    *, room_slug: str, text: str | None, seq: int | None = None, presence: bool = False
 ) -> None:
-    """``seq`` marks a message frame, so receivers can drop repeats and notice gaps;
-    ``presence`` a presence frame, which receivers may gather into a ``presence.batch``."""
+    """``seq`` marks a message frame, so receivers can drop repeats and notice gaps (a
+    ``text`` of None with a seq: a number taken by a message not shown to the room, held
+    by the word filter); ``presence`` a presence frame, which receivers may gather into a
+    ``presence.batch``."""
     event = {"type": FRAME_EVENT, "text": text}
     if seq is not None:
         event["seq"] = seq

@@ -25,7 +25,7 @@ def room_payload(room: Room) -> dict:
 
 
 def message_payload(message: Message) -> dict:
-    return {
+    payload = {
         "id": message.pk,
         "seq": message.seq,
         "room": message.room.slug,
@@ -34,6 +34,12 @@ def message_payload(message: Message) -> dict:
         "created": timestamp(message.created),
         "client_msg_id": message.client_msg_id,
     }
+    # Only moderators' history holds these (and an author's own held messages).
+    if message.deleted_at is not None:
+        payload["deleted"] = True
+    if message.held:
+        payload["held"] = True
+    return payload
 
 
 def frame(frame_type: str, **fields) -> str:

@@ -9,14 +9,25 @@ def room_get(*, slug: str) -> Room | None:
 
 
 def messages_page(
-    *, room: Room, before_id: int | None = None, after_id: int | None = None, limit: int
+    *,
+    room: Room,
+    before_id: int | None = None,
+    after_id: int | None = None,
+    limit: int,
+    viewer=None,
+    moderator: bool = False,
 ) -> tuple[list[Message], bool]:
     """One page of a room's history in ascending id order, and whether more lie beyond it.
 
     With ``after_id`` the page starts right after that id (catching up); otherwise
-    it ends right before ``before_id``, or at the newest message.
+    it ends right before ``before_id``, or at the newest message. What ``viewer`` may see:
+    moderators deleted and held messages too, an author their own held ones.
     """
     messages = Message.objects.in_room(room).with_author().select_related("room")
+    if viewer is None:
+        messages = messages.visible()
+    else:
+        messages = messages.visible_to(viewer, moderator=moderator)
     if after_id is not None:
         page = list(messages.after(after_id).order_by("id")[: limit + 1])
         return page[:limit], len(page) > limit
@@ -44,6 +55,7 @@ def room_catch_up(*, room: Room, after_id: int | None, limit: int) -> tuple[int,
         return last_seq, []
     missed = list(
         Message.objects.in_room(room)
+        .visible()
         .after(after_id)
         .filter(seq__lte=last_seq)
         .with_author()
@@ -59,9 +71,24 @@ def messages_between(*, room: Room, after_seq: int, before_seq: int) -> list[dic
     """The messages a socket missed between two it received (a dropped notification)."""
     missed = (
         Message.objects.in_room(room)
+        .visible()
         .filter(seq__gt=after_seq, seq__lt=before_seq)
         .with_author()
         .select_related("room")
         .order_by("seq")
     )
     return [message_payload(message) for message in missed]
+
+
+RECENT_DELETIONS_LIMIT = 500
+
+
+def messages_deleted_recently(*, room: Room, since) -> list[int]:
+    """Ids of the room's messages deleted since ``since``: a page that reconnects takes
+    them off its screen, in case it was away when they went."""
+    return list(
+        Message.objects.in_room(room)
+        .filter(deleted_at__gte=since)
+        .order_by("-deleted_at")
+        .values_list("id", flat=True)[:RECENT_DELETIONS_LIMIT]
+    )

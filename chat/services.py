@@ -10,9 +10,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from chat.broadcast import room_broadcast
-from chat.errors import BodyTooLong, EmptyBody, RateLimited
+from chat.errors import BodyTooLong, ChatError, EmptyBody, RateLimited
 from chat.limits import message_rate_take, room_allowance_check
 from chat.models import Message, Room
+from chat.moderation.filters import FilterOutcome, filter_apply
+from chat.moderation.rules import send_check
 from chat.names import text_visible_check
 from chat.payloads import frame, message_payload
 from chat.text import controls_drop, has_visible
@@ -46,7 +48,7 @@ def room_seq_take(*, room: Room) -> int:
 
 
 def message_save(
-    *, room: Room, author, body: str, client_msg_id: str | None = None
+    *, room: Room, author, body: str, client_msg_id: str | None = None, held: bool = False
 ) -> tuple[Message, bool]:
     """Save a message numbered in its room, in its own transaction: the message and True, or,
     for a resend of a ``client_msg_id`` this author used before, the earlier message and False.
@@ -61,6 +63,7 @@ def message_save(
                 author=author,
                 body=body,
                 client_msg_id=client_msg_id,
+                held=held,
                 seq=room_seq_take(room=room),
             )
     except IntegrityError:
@@ -76,28 +79,51 @@ def message_sent_before(*, author, client_msg_id: str | None) -> Message | None:
     return Message.objects.filter(author=author, client_msg_id=client_msg_id).first()
 
 
+def message_screen(*, room: Room, author, body: str, moderator: bool) -> FilterOutcome:
+    """The room's rules and the word filter on one send (chat/moderation/): refused with
+    their error, or the body to save and whether it is held."""
+    send_check(room=room, author=author, moderator=moderator)
+    return filter_apply(room=room, author=author, body=body)
+
+
 async def message_send(
-    *, room: Room, author, body: str, client_msg_id: str | None = None
+    *,
+    room: Room,
+    author,
+    body: str,
+    client_msg_id: str | None = None,
+    moderator: bool = False,
 ) -> Message:
     """Save a message, then announce it to the room: its transaction has committed by then.
 
     A resend with the same ``client_msg_id`` from the same author (after a dropped
     connection, or racing the first send) returns the message saved the first time and
-    announces nothing, even past the rate limit. A failed announcement is logged, not
-    raised: the message is saved, and clients recover it by its number (see
-    docs/reliability.md).
+    announces nothing, even past the rate limit, a mute or a filter entry added since. A
+    failed announcement is logged, not raised: the message is saved, and clients recover
+    it by its number (see docs/reliability.md). A message the filter holds is announced as
+    its number alone, so that receivers see no gap.
     """
     body = message_body_clean(body=body)
-    if (retry_after := await message_rate_take(user_id=author.pk)) is not None:
-        # Looked up only here: for a send within the limit the insert itself finds a resend.
+    try:
+        screened = await database_sync_to_async(message_screen)(
+            room=room, author=author, body=body, moderator=moderator
+        )
+        if (retry_after := await message_rate_take(user_id=author.pk)) is not None:
+            raise RateLimited(retry_after)
+    except ChatError:
+        # Looked up only here: for a send that passes, the insert itself finds a resend.
         sent = await database_sync_to_async(message_sent_before)(
             author=author, client_msg_id=client_msg_id
         )
         if sent is not None:
             return sent
-        raise RateLimited(retry_after)
+        raise
     message, new = await database_sync_to_async(message_save)(
-        room=room, author=author, body=body, client_msg_id=client_msg_id
+        room=room,
+        author=author,
+        body=screened.body,
+        client_msg_id=client_msg_id,
+        held=screened.held,
     )
     if new:
         await message_announce(message=message, room=room)
@@ -106,11 +132,8 @@ async def message_send(
 
 async def message_announce(*, message: Message, room: Room) -> None:
     try:
-        await room_broadcast(
-            room_slug=room.slug,
-            text=frame("message", message=message_payload(message)),
-            seq=message.seq,
-        )
+        text = None if message.held else frame("message", message=message_payload(message))
+        await room_broadcast(room_slug=room.slug, text=text, seq=message.seq)
     except Exception:
         logger.exception("announcing message %s in room %s failed", message.pk, room.slug)
 

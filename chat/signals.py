@@ -1,11 +1,13 @@
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from chat.broadcast import user_sockets_close
-from chat.models import Profile
+from chat.models import Profile, Sanction
+from chat.moderation.devices import BROWSER_COOKIE, browser_from_cookie, device_seen
+from chat.moderation.sanctions import sanction_saved_announce
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -41,3 +43,20 @@ def sockets_close_on_logout(sender, request, user, **kwargs):
     """Logging out ends the user's chat connections too, on every server process."""
     if user is not None:
         user_sockets_close(user_id=user.pk)
+
+
+@receiver(post_save, sender=Sanction)
+def sanction_takes_effect(sender, instance, raw=False, **kwargs):
+    """A mute or ban, given in the page or the admin, reaches the user's open pages on every
+    process (a ban closes them); lifting a mute re-opens their composer."""
+    if not raw:
+        sanction_saved_announce(sanction=instance)
+
+
+@receiver(user_logged_in)
+def device_on_login(sender, request, user, **kwargs):
+    """Where a user logs in is where a ban on them holds their browser and address."""
+    browser = getattr(request, "chat_browser", None) or browser_from_cookie(
+        request.COOKIES.get(BROWSER_COOKIE)
+    )
+    device_seen(user=user, browser=browser, address=request.META.get("REMOTE_ADDR"))

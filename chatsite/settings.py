@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chat.web.browsers.BrowserCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lock-out page.
@@ -296,6 +297,12 @@ CHAT_ROOMS_PER_USER_PER_DAY = env.int("CHAT_ROOMS_PER_USER_PER_DAY", default=10)
 # iterations per attempt, about 256 attempts on average (chat/proof_of_work.py).
 CHAT_GUEST_PROOF_OF_WORK = env.bool("CHAT_GUEST_PROOF_OF_WORK", default=False)
 CHAT_PROOF_OF_WORK_COST = env.int("CHAT_PROOF_OF_WORK_COST", default=5000)
+
+# Moderation (docs/moderation.md): a ban holds the banned user's address for at most this many
+# hours (addresses are shared; the account and the browser stay held for the whole ban); a
+# guest's messages may hold links only after this many minutes since the guest was made.
+CHAT_BAN_ADDRESS_HOURS = env.int("CHAT_BAN_ADDRESS_HOURS", default=24)
+CHAT_GUEST_LINK_MINUTES = env.int("CHAT_GUEST_LINK_MINUTES", default=10)
 
 # Password guessing, at /accounts/login/ and /admin/login/ (django-axes): after
 # CHAT_LOGIN_FAILURE_LIMIT wrong passwords for one name from one address, that name is refused

@@ -29,15 +29,21 @@ from chat.legacy.protocol import (
     handshake_frame,
     legacy_frame_parse,
     presence_frame,
+    sanction_text,
     system_frame,
 )
 from chat.legacy.retold import legacy_retold
 from chat.limits import frame_too_big, guest_allowance_take
+from chat.moderation.devices import address_from_scope, browser_from_scope, device_seen
+from chat.moderation.errors import Sanctioned, sanction_event_error
+from chat.moderation.sockets import legacy_login_check
 from chat.payloads import user_payload
 from chat.presence.tracker import presence_announce, presence_enter, presence_exit, presence_store
 from chat.sockets.addresses import FewSocketsPerAddress
 from chat.sockets.close_codes import (
+    CLOSE_BANNED,
     CLOSE_FRAME_TOO_BIG,
+    CLOSE_KICKED,
     CLOSE_LOGIN_TIMEOUT,
     CLOSE_NOT_AUTHENTICATED,
 )
@@ -134,6 +140,10 @@ class LegacyConsumer(
                     await self._login(command)
                 elif isinstance(command, Say):
                     await self._say(command)
+            except Sanctioned as error:
+                await self.send(text_data=system_frame(str(error.detail)))
+                if error.code == "banned":
+                    await self.close(code=CLOSE_BANNED)
             except ChatError as error:
                 await self.send(text_data=system_frame(str(error.detail)))
             except Exception:
@@ -143,6 +153,17 @@ class LegacyConsumer(
     async def chat_logout(self, event):
         """Staff deactivated this guest (chat/signals.py): the socket closes at once."""
         await self.close(code=CLOSE_NOT_AUTHENTICATED)
+
+    async def chat_sanction(self, event):
+        """A moderator acted on this guest (chat/moderation/live.py), here or site-wide."""
+        if self.me is None or event["room"] not in (None, self.room.slug):
+            return
+        with translation.override(self.language):
+            if event["action"] in ("ban", "kick"):
+                await self.send_quietly(system_frame(str(sanction_event_error(event).detail)))
+                await self.close(code=CLOSE_BANNED if event["action"] == "ban" else CLOSE_KICKED)
+            else:
+                await self.send_quietly(system_frame(sanction_text(event)))
 
     async def retell(self, new_text: str) -> None:
         """A new-protocol frame for the room, retold in the old page's words (or not at all)."""
@@ -158,6 +179,10 @@ class LegacyConsumer(
             raise AlreadyLoggedIn()
         store = presence_store()
         found = await database_sync_to_async(identity.legacy_guest_find)(nickname=command.name)
+        # Banned: the name's guest, or (for a new name) this browser or address.
+        await database_sync_to_async(legacy_login_check)(
+            user=found, room=self.room, scope=self.scope
+        )
         if found is not None and await store.is_online(user_id=found.pk):
             raise NameInUse()
         if found is None:  # a new guest, counted against the address as at /join/
@@ -170,6 +195,11 @@ class LegacyConsumer(
         # checked again right before entering, and entering must be the user's first.
         if await store.is_online(user_id=user.pk):
             raise NameInUse()
+        await database_sync_to_async(device_seen)(
+            user=user,
+            browser=browser_from_scope(self.scope),
+            address=address_from_scope(self.scope),
+        )
         me = user_payload(user)
         _online, first = await presence_enter(
             room=self.room.slug, user=me, channel_name=self.channel_name

@@ -13,11 +13,12 @@ from urllib.parse import urljoin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from chat.avatars import AVATAR_KEYS, DEFAULT_AVATAR
 from chat.errors import ChatError
 from chat.identity import NICKNAME_MAX_LENGTH, User
+from chat.moderation.errors import Muted
 from chat.names import INVISIBLE_MESSAGE, invisible_characters
 from chat.payloads import frame
 from chat.presence.tracker import OnlineUser
@@ -28,6 +29,8 @@ from chat.text import is_text
 HEADERIMG = re.compile(r"img/(a\d{1,2})\.jpg")
 # The new protocol's presence frames and the old page's names for them.
 PRESENCE_TYPES = {"presence.joined": "login", "presence.left": "logout"}
+# The new protocol's moderation frames for a room, told to the old page as system lines.
+MODERATION_TYPES = {"message.deleted", "room.rules"}
 
 
 class InvalidName(ChatError):
@@ -151,6 +154,34 @@ def user_frame(message: dict, *, site: str) -> str:
 
 def system_frame(text: str) -> str:
     return frame("system", msg=text)
+
+
+def moderation_text(data: dict) -> str:
+    """A room's ``message.deleted`` or ``room.rules`` frame in words, for the old page."""
+    if data["type"] == "message.deleted":
+        count = len(data["ids"])
+        return ngettext(
+            "A moderator removed a message.", "A moderator removed %(count)d messages.", count
+        ) % {"count": count}
+    rules = data["rules"]
+    if rules["read_only"]:
+        return _("This room is read-only now: only moderators can post.")
+    parts = []
+    if rules["guests_read_only"]:
+        parts.append(_("Guests can read this room but not post."))
+    if rules["slow_mode_seconds"]:
+        parts.append(
+            _("Slow mode is on: one message every %(seconds)d s.")
+            % {"seconds": rules["slow_mode_seconds"]}
+        )
+    return " ".join(parts) or _("Everyone can post in this room again.")
+
+
+def sanction_text(event: dict) -> str:
+    """A ``chat.sanction`` event of "mute" or "unmute" in words, for the old page."""
+    if event["action"] == "unmute":
+        return _("You can send messages again.")
+    return str(Muted(until=event["until"], reason=event["reason"], room=event["room"]).detail)
 
 
 def handshake_frame() -> str:

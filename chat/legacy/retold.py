@@ -17,7 +17,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from chat.legacy.protocol import PRESENCE_TYPES, presence_frame, user_frame
+from chat.legacy.protocol import (
+    MODERATION_TYPES,
+    PRESENCE_TYPES,
+    moderation_text,
+    presence_frame,
+    system_frame,
+    user_frame,
+)
 from chat.presence.tracker import presence_store
 
 # Frames kept per process: a socket further behind than this builds its own again.
@@ -34,6 +41,9 @@ async def _retell(room: str, site: str, text: str) -> list[tuple[int, str, str]]
     if data.get("type") == "message":
         message = data["message"]
         return [(message["author"]["id"], "message", user_frame(message, site=site))]
+    if data.get("type") in MODERATION_TYPES:
+        # The old page cannot take a line back or change its composer: it is told in words.
+        return [(NOBODY, data["type"], system_frame(moderation_text(data)))]
     events = data["events"] if data.get("type") == "presence.batch" else [data]
     events = [event for event in events if event.get("type") in PRESENCE_TYPES]
     if not events:

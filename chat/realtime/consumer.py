@@ -15,6 +15,8 @@ from chat.broadcast import user_group
 from chat.errors import ChatError, HistoryRateLimited, ServerError
 from chat.infra.json_logging import log_event
 from chat.limits import frame_too_big, history_rate_take
+from chat.moderation.errors import sanction_event_error
+from chat.moderation.sockets import standing_read
 from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
 from chat.presence.tracker import (
     ConnectionCapReached,
@@ -24,7 +26,9 @@ from chat.presence.tracker import (
 from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, client_frame_parse
 from chat.sockets.addresses import FewSocketsPerAddress
 from chat.sockets.close_codes import (
+    CLOSE_BANNED,
     CLOSE_FRAME_TOO_BIG,
+    CLOSE_KICKED,
     CLOSE_NOT_AUTHENTICATED,
     CLOSE_NOT_FOUND,
     CLOSE_TOO_MANY_CONNECTIONS,
@@ -62,6 +66,7 @@ class ChatConsumer(
     room = None
     me: dict | None = None
     left = False
+    moderator = False
     language = settings.LANGUAGE_CODE
 
     async def connect(self):
@@ -77,6 +82,16 @@ class ChatConsumer(
         if room is None:
             await self.close(code=CLOSE_ROOM_NOT_FOUND)
             return
+        standing = await database_sync_to_async(standing_read)(
+            user=self.user, room=room, scope=self.scope
+        )
+        if standing.refusal is not None:
+            log_event(logger, "banned", user=user.pk, room=room.slug)
+            with translation.override(self.language):
+                await self._send_error(standing.refusal, None)
+            await self.close(code=CLOSE_BANNED)
+            return
+        self.moderator = standing.moderator
         self.room, self.me = room, user_payload(self.user)
         self.feed = SocketFeed(write=self.send_quietly, close=self.close_with)
         # Join the room before reading the backlog: between the two, every message is
@@ -103,6 +118,10 @@ class ChatConsumer(
                 room=room_payload(room),
                 online=[entry.payload() for entry in online],
                 count=len(online),
+                moderator=standing.moderator,
+                rules=standing.rules,
+                muted=standing.mute,
+                deleted=standing.deleted,
             )
         )
         backlog = await backlog_read(room=room, after_id=_after_id(self.scope))
@@ -166,6 +185,20 @@ class ChatConsumer(
         """The user logged out somewhere: their sessions' sockets close too."""
         await self.close(code=CLOSE_NOT_AUTHENTICATED)
 
+    async def chat_sanction(self, event):
+        """A moderator acted on this user (chat/moderation/live.py), here or site-wide."""
+        if self.me is None or event["room"] not in (None, self.room.slug):
+            return
+        action, fields = event["action"], {"until": event["until"], "reason": event["reason"]}
+        with translation.override(self.language):
+            if action in ("ban", "kick"):
+                await self._send_error(sanction_event_error(event), None)
+                await self.close(code=CLOSE_BANNED if action == "ban" else CLOSE_KICKED)
+            elif action == "mute":
+                await self.send(text_data=frame("moderation.muted", room=event["room"], **fields))
+            elif action == "unmute":
+                await self.send(text_data=frame("moderation.unmuted", room=event["room"]))
+
     async def _send_message(self, command: SendMessage):
         with self.feed.held():
             message = await services.message_send(
@@ -173,7 +206,9 @@ class ChatConsumer(
                 author=self.user,
                 body=command.body,
                 client_msg_id=command.client_msg_id,
+                moderator=self.moderator,
             )
+            fields = {"held": True} if message.held else {}
             await self.send(
                 text_data=frame(
                     "ack",
@@ -181,6 +216,7 @@ class ChatConsumer(
                     id=message.pk,
                     seq=message.seq,
                     created=timestamp(message.created),
+                    **fields,
                 )
             )
 
@@ -193,6 +229,8 @@ class ChatConsumer(
             before_id=command.before_id,
             after_id=command.after_id,
             limit=command.limit,
+            viewer=self.user,
+            moderator=self.moderator,
         )
         await self.send(
             text_data=frame(

@@ -13,3 +13,7 @@ CLOSE_NOT_AUTHENTICATED = 4401  # no session, logged out, or deactivated by staf
 CLOSE_LOGIN_TIMEOUT = 4408  # the old page's socket did not log in within CHAT_LEGACY_LOGIN_SECONDS
 CLOSE_TOO_MANY_CONNECTIONS = 4429  # the user's or the address's sockets are at their bound
 CLOSE_NOT_FOUND = 4404  # no such room, or no socket endpoint at that path
+CLOSE_BANNED = (
+    4403  # a moderator banned the user (or their browser or address) from the room or site
+)
+CLOSE_KICKED = 4410  # a moderator removed the user from the room; they may come back

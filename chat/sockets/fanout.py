@@ -176,7 +176,8 @@ class RoomHub:
             # notifications. The numbers show it, and the database has them.
             frames = await self._missed_before(seq)
         self.last_seq = seq
-        frames.append((event["text"], seq))
+        if event["text"] is not None:  # None: the number of a held message, shown to nobody
+            frames.append((event["text"], seq))
         return frames
 
     async def _missed_before(self, seq: int) -> list[tuple[str, int]]:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chat.web import health, views
+from chat.web import health, moderation_views, views
 
 urlpatterns = [
     path("", views.room_list, name="room-list"),
@@ -14,4 +14,27 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/upgrade/", views.guest_upgrade, name="guest-upgrade"),
     path("healthz", health.healthz, name="healthz"),
+]
+
+# The page's moderation endpoints (docs/protocol.md): JSON, session and CSRF.
+_room = "chat/<slug:slug>/"
+_m = moderation_views
+urlpatterns += [
+    path(f"{_room}messages/<int:message_id>/delete/", _m.message_delete, name="mod-delete"),
+    path(f"{_room}messages/<int:message_id>/report/", _m.message_report, name="message-report"),
+    path(f"{_room}messages/<int:message_id>/approve/", _m.held_approve, name="mod-approve"),
+    path(f"{_room}messages/<int:message_id>/drop/", _m.held_drop, name="mod-drop"),
+    path(f"{_room}people/<int:user_id>/", _m.person, name="person-card"),
+    path(f"{_room}people/<int:user_id>/kick/", _m.person_kick, name="mod-kick"),
+    path(f"{_room}people/<int:user_id>/mute/", _m.person_mute, name="mod-mute"),
+    path(f"{_room}people/<int:user_id>/ban/", _m.person_ban, name="mod-ban"),
+    path(
+        f"{_room}people/<int:user_id>/remove-messages/",
+        _m.person_remove_messages,
+        name="mod-remove-messages",
+    ),
+    path(f"{_room}rules/", _m.room_rules, name="mod-rules"),
+    path(f"{_room}moderation/", _m.panel, name="mod-panel"),
+    path(f"{_room}reports/<int:report_id>/resolve/", _m.report_resolve, name="mod-resolve"),
+    path(f"{_room}sanctions/<int:sanction_id>/lift/", _m.sanction_lift, name="mod-lift"),
 ]

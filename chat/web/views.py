@@ -1,4 +1,5 @@
 import math
+from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,6 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from chat import identity, limits, proof_of_work, services
 from chat.errors import NicknameTaken, TooManyGuests, TooManyRooms, wait_text
 from chat.models import Room
+from chat.moderation import devices
+from chat.moderation.errors import Banned
+from chat.moderation.sanctions import ban_check
 from chat.presence.tracker import presence_store
 from chat.web.browsers import browser_id, browser_remember
 from chat.web.forms import GuestJoinForm, GuestUpgradeForm, RoomCreateForm, SignupForm
@@ -71,8 +76,10 @@ def guest_join(request):
     form = GuestJoinForm(request.POST or None)
     browser = browser_id(request)
     refused = None
+    banned = False
     if request.method == "POST" and form.is_valid():
         try:
+            guest_ban_check(request, browser=browser, next_url=next_url)
             limits.guest_allowance_take(address=request.META.get("REMOTE_ADDR"), browser=browser)
             user = identity.guest_create(
                 nickname=form.cleaned_data["nickname"], avatar=form.cleaned_data["avatar"]
@@ -80,13 +87,39 @@ def guest_join(request):
         except TooManyGuests as error:
             form.add_error(None, error.detail)
             refused = error
+        except Banned as error:
+            form.add_error(None, error.detail)
+            banned = True
         except NicknameTaken as error:
             form.add_error("nickname", error.detail)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return browser_remember(redirect(next_url), browser)
     response = render(request, "chat/join.html", {"form": form, "next": next_url})
+    if banned:
+        response.status_code = 403
     return browser_remember(_too_many(response, refused) if refused else response, browser)
+
+
+def guest_ban_check(request, *, browser: str, next_url: str) -> None:
+    """Banned when a ban holds this browser or address site-wide, or in the room the guest
+    is about to enter: a banned visitor cannot come back as someone new."""
+    room = None
+    match = resolve_or_none(next_url)
+    if match is not None and match.url_name == "room-detail":
+        room = Room.objects.filter(slug=match.kwargs["slug"]).first()
+    ban_check(
+        room=room,
+        browser_key=devices.browser_key(browser),
+        address_key=devices.address_key(request.META.get("REMOTE_ADDR")),
+    )
+
+
+def resolve_or_none(url: str):
+    try:
+        return resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
 
 
 @never_cache

@@ -28,6 +28,10 @@ class Profile(models.Model):
     name_key = models.CharField(
         _("name key"), max_length=NAME_KEY_MAX_LENGTH + 16, unique=True, editable=False
     )
+    # Where the user was last seen, keyed-hashed (chat/moderation/devices.py): a ban on the
+    # user then holds their browser and address too. Never the plain address.
+    browser_key = models.CharField(_("browser key"), max_length=64, blank=True, editable=False)
+    address_key = models.CharField(_("address key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("profile")
@@ -69,11 +73,33 @@ class Room(models.Model):
     # The seq of the room's newest message. Taking the next one locks this row, which
     # serialises sends within a room: seqs have no gaps and follow commit order.
     last_seq = models.BigIntegerField(_("last message number"), default=0, editable=False)
+    # People the owner (the creator) named to moderate this room; site staff with the
+    # "moderate every room" permission moderate it too (chat/moderation/roles.py).
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderators"),
+        blank=True,
+        related_name="rooms_moderated",
+    )
+    slow_mode_seconds = models.PositiveIntegerField(
+        _("slow mode (seconds)"),
+        default=0,
+        help_text=_(
+            "One message per this many seconds per person; 0 for off. Moderators are exempt."
+        ),
+    )
+    read_only = models.BooleanField(
+        _("read-only"), default=False, help_text=_("Only moderators may post.")
+    )
+    guests_read_only = models.BooleanField(
+        _("guests read-only"), default=False, help_text=_("Guests may read but not post.")
+    )
 
     class Meta:
         ordering = ["created", "id"]
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
+        permissions = [("moderate_rooms", _("Can moderate every room"))]
 
     def __str__(self) -> str:
         return self.title
@@ -91,6 +117,18 @@ class MessageQuerySet(models.QuerySet):
 
     def with_author(self) -> "MessageQuerySet":
         return self.select_related("author__profile")
+
+    def visible(self) -> "MessageQuerySet":
+        """What everyone sees: neither deleted nor held by the word filter."""
+        return self.filter(deleted_at__isnull=True, held=False)
+
+    def visible_to(self, user, *, moderator: bool) -> "MessageQuerySet":
+        """What ``user`` sees: moderators everything, an author their own held messages too."""
+        if moderator:
+            return self
+        return self.filter(deleted_at__isnull=True).filter(
+            models.Q(held=False) | models.Q(author=user)
+        )
 
 
 class Message(models.Model):
@@ -113,6 +151,20 @@ class Message(models.Model):
     client_msg_id = models.CharField(  # noqa: DJ001
         _("client message id"), max_length=64, null=True, blank=True
     )
+    # A deletion is soft: who, when and why stay for moderators and the audit log; the
+    # admin's "purge" removes the row.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    delete_reason = models.CharField(_("reason for deletion"), max_length=200, blank=True)
+    # Held by the word filter: shown to its author and to moderators until one approves it.
+    held = models.BooleanField(_("held for review"), default=False)
 
     objects = MessageQuerySet.as_manager()
 
@@ -132,3 +184,21 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} in {self.room}: {self.body[:40]}"
+
+
+from chat.models.moderation import (  # noqa: E402  (they refer to the models above)
+    ModerationAction,
+    Report,
+    Sanction,
+    WordFilter,
+)
+
+__all__ = [
+    "Message",
+    "ModerationAction",
+    "Profile",
+    "Report",
+    "Room",
+    "Sanction",
+    "WordFilter",
+]

@@ -1,0 +1,80 @@
+"""What a moderation action tells open pages, on every process, after its commit.
+
+Room-wide effects (a deletion, new rules, an approved message) are frames to the room's
+group, rendered once like messages. Effects on one person (kick, mute, ban) go to that
+user's group as a ``chat.sanction`` event: each socket words it in its own protocol and
+language, and closes when it must (chat/realtime/consumer.py, chat/legacy/consumer.py).
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from chat.broadcast import room_broadcast, user_group
+from chat.payloads import frame, message_payload, timestamp
+
+SANCTION_EVENT = "chat.sanction"
+
+
+def rules_payload(room) -> dict:
+    return {
+        "slow_mode_seconds": room.slow_mode_seconds,
+        "read_only": room.read_only,
+        "guests_read_only": room.guests_read_only,
+    }
+
+
+def _after_commit(call) -> None:
+    transaction.on_commit(lambda: async_to_sync(call)())
+
+
+def messages_deleted_announce(*, room_slug: str, ids: list[int]) -> None:
+    if not ids:
+        return
+
+    async def send():
+        await room_broadcast(
+            room_slug=room_slug, text=frame("message.deleted", room=room_slug, ids=ids)
+        )
+
+    _after_commit(send)
+
+
+def message_approved_announce(*, message) -> None:
+    """A held message shown to everyone at last. Sent without its seq: every receiver has
+    passed that number already (the held send announced the number alone)."""
+    text = frame("message", message=message_payload(message))
+    room_slug = message.room.slug
+
+    async def send():
+        await room_broadcast(room_slug=room_slug, text=text)
+
+    _after_commit(send)
+
+
+def rules_announce(*, room) -> None:
+    text = frame("room.rules", room=room.slug, rules=rules_payload(room))
+    room_slug = room.slug
+
+    async def send():
+        await room_broadcast(room_slug=room_slug, text=text)
+
+    _after_commit(send)
+
+
+def sanction_announce(
+    *, user_id: int, action: str, room_slug: str | None, until=None, reason: str = ""
+) -> None:
+    """``action``: "kick", "mute", "unmute" or "ban"; ``room_slug`` None: site-wide."""
+    event = {
+        "type": SANCTION_EVENT,
+        "action": action,
+        "room": room_slug,
+        "until": timestamp(until) if until else None,
+        "reason": reason,
+    }
+
+    async def send():
+        await get_channel_layer().group_send(user_group(user_id), event)
+
+    _after_commit(send)

@@ -1,0 +1,36 @@
+"""Who moderates a room: site staff with the permission, the room's owner, its moderators."""
+
+from chat.models import Room
+
+SITE_PERMISSION = "chat.moderate_rooms"
+
+
+def is_site_moderator(user) -> bool:
+    """Staff given "Can moderate every room" in the admin (superusers have it)."""
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_perm(SITE_PERMISSION)
+    )
+
+
+def is_room_owner(*, user, room: Room) -> bool:
+    return bool(user and user.is_authenticated and room.creator_id == user.pk)
+
+
+def can_moderate(*, user, room: Room | None) -> bool:
+    """Whether ``user`` may moderate ``room`` (None: the whole site, staff only)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if is_site_moderator(user):
+        return True
+    if room is None:
+        return False
+    return is_room_owner(user=user, room=room) or room.moderators.filter(pk=user.pk).exists()
+
+
+def can_name_moderators(*, user, room: Room) -> bool:
+    return is_site_moderator(user) or is_room_owner(user=user, room=room)
+
+
+def is_protected(*, target, room: Room | None) -> bool:
+    """Whom a room's moderators cannot act on: site moderators and the room's owner."""
+    return is_site_moderator(target) or (room is not None and is_room_owner(user=target, room=room))

@@ -1,0 +1,66 @@
+"""A room's rules for sending (read-only, guests read-only, slow mode, mutes) and who
+may change them."""
+
+from django.db import transaction
+
+from chat.limits import allowance_take
+from chat.models import ModerationAction, Room
+from chat.moderation.audit import audit_record
+from chat.moderation.errors import GuestsReadOnly, InvalidModeration, NotAllowed, ReadOnly, SlowMode
+from chat.moderation.live import rules_announce, rules_payload
+from chat.moderation.roles import can_moderate
+from chat.moderation.sanctions import mute_active, sanction_error
+
+SLOW_MODE_MAX_SECONDS = 3600
+
+
+def room_rules_set(
+    *,
+    actor,
+    room: Room,
+    slow_mode_seconds: int | None = None,
+    read_only: bool | None = None,
+    guests_read_only: bool | None = None,
+) -> Room:
+    """Change what is given (None: unchanged); every open page of the room is told."""
+    if not can_moderate(user=actor, room=room):
+        raise NotAllowed()
+    if slow_mode_seconds is not None and not 0 <= slow_mode_seconds <= SLOW_MODE_MAX_SECONDS:
+        raise InvalidModeration()
+    changes = {
+        "slow_mode_seconds": slow_mode_seconds,
+        "read_only": read_only,
+        "guests_read_only": guests_read_only,
+    }
+    changes = {name: value for name, value in changes.items() if value is not None}
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(room, name, value)
+        room.save(update_fields=list(changes) or None)
+        audit_record(
+            actor=actor, action=ModerationAction.RULES, room=room, detail=rules_payload(room)
+        )
+        rules_announce(room=room)
+    return room
+
+
+def send_check(*, room: Room, author, moderator: bool) -> None:
+    """Refuse a send the room's rules or a mute forbid (read from the database now, so that
+    a change takes effect on the next send, on every process). Moderators pass all but mutes."""
+    rules = Room.objects.values("read_only", "guests_read_only", "slow_mode_seconds").get(
+        pk=room.pk
+    )
+    if (mute := mute_active(user=author, room=room)) is not None:
+        raise sanction_error(mute)
+    if moderator:
+        return
+    if rules["read_only"]:
+        raise ReadOnly()
+    profile = getattr(author, "profile", None)
+    if rules["guests_read_only"] and (profile is None or profile.is_guest):
+        raise GuestsReadOnly()
+    every = rules["slow_mode_seconds"]
+    if every:
+        wait = allowance_take(key=f"slow:{room.pk}:{author.pk}", limit=1, window=float(every))
+        if wait is not None:
+            raise SlowMode(wait, every=every)

@@ -1,0 +1,77 @@
+"""What a room socket asks of moderation when it opens, in one database trip."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from chat import selectors
+from chat.models import Room
+from chat.moderation.devices import (
+    address_from_scope,
+    address_key,
+    browser_from_scope,
+    browser_key,
+    device_seen,
+)
+from chat.moderation.errors import Sanctioned
+from chat.moderation.live import rules_payload
+from chat.moderation.roles import can_moderate
+from chat.moderation.sanctions import ban_active, mute_active, sanction_error
+from chat.payloads import timestamp
+
+# A page that reconnects takes off its screen what was deleted this long ago or since.
+DELETIONS_TOLD = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Standing:
+    moderator: bool
+    refusal: Sanctioned | None  # a ban: the socket is told and closed
+    mute: dict | None  # {"until", "reason", "room"} while muted
+    rules: dict
+    deleted: list[int]
+
+
+def standing_read(*, user, room: Room, scope) -> Standing:
+    """Whether ``user`` (on this socket's browser and address) may be in ``room``, and what
+    their page should know from the start. Records the browser and address for bans."""
+    browser = browser_from_scope(scope)
+    address = address_from_scope(scope)
+    device_seen(user=user, browser=browser, address=address)
+    moderator = can_moderate(user=user, room=room)
+    # A moderator is held by a ban on their account only: another's ban must not lock them
+    # out through a shared address or a borrowed browser.
+    ban = ban_active(
+        room=room,
+        user=user,
+        browser_key="" if moderator else browser_key(browser),
+        address_key="" if moderator else address_key(address),
+    )
+    if ban is not None:
+        return Standing(moderator, sanction_error(ban), None, {}, [])
+    mute = mute_active(user=user, room=room)
+    mute_payload = None
+    if mute is not None:
+        mute_payload = {
+            "until": timestamp(mute.expires) if mute.expires else None,
+            "reason": mute.reason,
+            "room": mute.room.slug if mute.room_id else None,
+        }
+    fresh = Room.objects.get(pk=room.pk)
+    deleted = selectors.messages_deleted_recently(room=room, since=timezone.now() - DELETIONS_TOLD)
+    return Standing(moderator, None, mute_payload, rules_payload(fresh), deleted)
+
+
+def legacy_login_check(*, user, room: Room, scope) -> None:
+    """Banned when a ban holds the old page's guest ``user`` (None: a name nobody has yet),
+    or this socket's browser or address, in ``room`` or site-wide."""
+    browser = browser_from_scope(scope)
+    ban = ban_active(
+        room=room,
+        user=user,
+        browser_key=browser_key(browser),
+        address_key=address_key(address_from_scope(scope)),
+    )
+    if ban is not None:
+        raise sanction_error(ban)
