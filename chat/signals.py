@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from chat.broadcast import user_sockets_close
 from chat.models import Profile, Sanction
@@ -50,6 +51,15 @@ def sanction_takes_effect(sender, instance, raw=False, **kwargs):
     """A mute or ban, given in the page or the admin, reaches the user's open pages on every
     process (a ban closes them); lifting a mute re-opens their composer."""
     if not raw:
+        sanction_saved_announce(sanction=instance)
+
+
+@receiver(post_delete, sender=Sanction)
+def sanction_gone(sender, instance, **kwargs):
+    """A mute deleted outright (the admin's Delete) ends like a lifted one: the user's
+    composer opens again. A deleted ban has nothing open to tell."""
+    if instance.kind == Sanction.MUTE and instance.is_active:
+        instance.lifted_at = instance.lifted_at or timezone.now()
         sanction_saved_announce(sanction=instance)
 
 

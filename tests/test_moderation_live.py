@@ -33,7 +33,9 @@ def owner(db, lobby):
 
 
 async def send(socket, body: str, client_msg_id: str) -> dict:
-    await socket.send_json_to({"type": "message.send", "body": body, "client_msg_id": client_msg_id})
+    await socket.send_json_to(
+        {"type": "message.send", "body": body, "client_msg_id": client_msg_id}
+    )
     while True:
         frame = await next_of_type_any(socket, ("ack", "error"))
         if frame.get("client_msg_id") == client_msg_id:
@@ -49,7 +51,7 @@ async def next_of_type_any(socket, types) -> dict:
 
 async def test_a_deleted_message_leaves_every_open_page_on_both_endpoints(owner, alice, lobby):
     author, _ = await joined(alice)
-    reader, welcome = await joined(owner)
+    reader, _ = await joined(owner)
     old_page, _ = await logged_in("oldtimer")
     ack = await send(author, "buy cheap pills", "m-1")
     await next_of_type(reader, "message")
@@ -74,7 +76,12 @@ async def test_a_muted_user_is_told_until_when_and_cannot_send(owner, alice, lob
     muted, _ = await joined(alice)
 
     await sync_to_async(sanction_give)(
-        actor=owner, target=alice, kind=Sanction.MUTE, duration="10m", room=lobby, reason="calm down"
+        actor=owner,
+        target=alice,
+        kind=Sanction.MUTE,
+        duration="10m",
+        room=lobby,
+        reason="calm down",
     )
 
     notice = await next_of_type(muted, "moderation.muted")

@@ -20,6 +20,10 @@ def message_delete(
     moderators'; who, when and why are kept."""
     if not can_moderate(user=actor, room=message.room):
         raise NotAllowed()
+    # A room's moderators cannot take back what its owner or site staff said; staff can.
+    protected = is_protected(target=message.author, room=message.room)
+    if protected and message.author_id != actor.pk and not can_moderate(user=actor, room=None):
+        raise NotAllowed()
     if message.deleted_at is not None:
         return message
     with transaction.atomic():

@@ -6,12 +6,16 @@ user's group as a ``chat.sanction`` event: each socket words it in its own proto
 language, and closes when it must (chat/realtime/consumer.py, chat/legacy/consumer.py).
 """
 
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from chat.broadcast import room_broadcast, user_group
 from chat.payloads import frame, message_payload, timestamp
+
+logger = logging.getLogger(__name__)
 
 SANCTION_EVENT = "chat.sanction"
 
@@ -25,7 +29,17 @@ def rules_payload(room) -> dict:
 
 
 def _after_commit(call) -> None:
-    transaction.on_commit(lambda: async_to_sync(call)())
+    """Run ``call`` once the action's transaction has committed. A failure to announce
+    (Redis unreachable) is logged, not raised: the action is saved, and every check reads
+    the database, so it holds anyway; pages learn of it when they reconnect."""
+
+    def announce():
+        try:
+            async_to_sync(call)()
+        except Exception:
+            logger.exception("announcing a moderation action failed")
+
+    transaction.on_commit(announce)
 
 
 def messages_deleted_announce(*, room_slug: str, ids: list[int]) -> None:

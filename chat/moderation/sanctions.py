@@ -37,12 +37,22 @@ def sanction_give(
     *, actor, target, kind: str, duration: str, room: Room | None = None, reason: str = ""
 ) -> Sanction:
     """Mute or ban ``target`` in ``room`` (None: site-wide) for ``duration`` (a key of
-    chat.moderation.durations.DURATIONS). A new one replaces an active one of the same kind
-    and place, so a moderator can shorten or lengthen it. A ban also holds the target's
-    last browser and, for at most CHAT_BAN_ADDRESS_HOURS, their address."""
+    chat.moderation.durations.DURATIONS), if ``actor`` may."""
     if kind not in (Sanction.MUTE, Sanction.BAN):
         raise InvalidModeration()
     _acting_check(actor=actor, target=target, room=room)
+    return sanction_record(
+        actor=actor, target=target, kind=kind, duration=duration, room=room, reason=reason
+    )
+
+
+def sanction_record(
+    *, actor, target, kind: str, duration: str, room: Room | None = None, reason: str = ""
+) -> Sanction:
+    """Give a mute or ban, for a caller that has checked who may (sanction_give, the admin).
+    A new one replaces an active one of the same kind and place, so a moderator can shorten
+    or lengthen it. A ban also holds the target's last browser and, for at most
+    CHAT_BAN_ADDRESS_HOURS, their address."""
     now = timezone.now()
     expires = expiry_from(duration, now=now)
     with transaction.atomic():
@@ -60,7 +70,7 @@ def sanction_give(
         )
         if kind == Sanction.BAN:
             device_keys_fill(sanction=sanction, now=now)
-        sanction.save()  # announced by chat/signals.py, as one made in the admin is
+        sanction.save()  # announced by chat/signals.py, for the admin's too
         audit_record(
             actor=actor,
             action=kind,
@@ -90,7 +100,8 @@ def device_keys_fill(*, sanction: Sanction, now=None) -> None:
 
 
 def sanction_lift(*, actor, sanction: Sanction) -> Sanction:
-    if not can_moderate(user=actor, room=sanction.room):
+    # Nobody lifts their own: a muted moderator stays muted until another one decides.
+    if not can_moderate(user=actor, room=sanction.room) or sanction.user_id == actor.pk:
         raise NotAllowed()
     if sanction.lifted_at is not None:
         return sanction

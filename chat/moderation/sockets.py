@@ -58,9 +58,9 @@ def standing_read(*, user, room: Room, scope) -> Standing:
             "reason": mute.reason,
             "room": mute.room.slug if mute.room_id else None,
         }
-    fresh = Room.objects.get(pk=room.pk)
     deleted = selectors.messages_deleted_recently(room=room, since=timezone.now() - DELETIONS_TOLD)
-    return Standing(moderator, None, mute_payload, rules_payload(fresh), deleted)
+    # ``room`` was read for this connection just now: its rules are current.
+    return Standing(moderator, None, mute_payload, rules_payload(room), deleted)
 
 
 def legacy_login_check(*, user, room: Room, scope) -> None:

@@ -1,0 +1,59 @@
+"""The admin: the chat's rooms, messages and people (here) and moderation
+(chat/admin/moderation.py). What the admin changes reaches open pages as the page's own
+action does: it calls the same core functions."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from chat.admin import messages, moderation, rooms, sanctions  # noqa: F401  (they register)
+from chat.identity import nickname_taken
+from chat.models import Profile
+
+User = get_user_model()
+
+admin.site.site_header = _("Chat administration")
+admin.site.site_title = _("Chat administration")
+admin.site.index_title = _("Chat administration")
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "avatar", "is_guest"]
+    list_filter = ["is_guest", "avatar"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+
+
+class NameKeyChecked:
+    """The admin's user forms refuse a name that reads like another user's, as the join and
+    sign-up forms do: otherwise the profile's unique look-alike key fails the save (a 500)."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if nickname_taken(nickname=username, user=self.instance if self.instance.pk else None):
+            raise ValidationError(
+                _("Another user has this name, or one that looks the same."),
+                code="nickname_taken",
+            )
+        return username
+
+
+class ChatUserChangeForm(NameKeyChecked, UserChangeForm):
+    pass
+
+
+class ChatUserCreationForm(NameKeyChecked, AdminUserCreationForm):
+    pass
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ChatUserAdmin(UserAdmin):
+    form = ChatUserChangeForm
+    add_form = ChatUserCreationForm
