@@ -83,7 +83,28 @@ def message_screen(*, room: Room, author, body: str, moderator: bool) -> FilterO
     """The room's rules and the word filter on one send (chat/moderation/): refused with
     their error, or the body to save and whether it is held."""
     send_check(room=room, author=author, moderator=moderator)
-    return filter_apply(room=room, author=author, body=body)
+    return filter_apply(room=room, author=author, body=body, moderator=moderator)
+
+
+def message_accept(
+    *, room: Room, author, body: str, client_msg_id: str | None, moderator: bool
+) -> tuple[Message, bool]:
+    """Screen and save a send in one trip to the database thread: ``message_save``'s answer.
+    A refused resend of a message saved before returns that message: a mute, a filter entry
+    or slow mode added since takes back nothing that was acknowledged."""
+    try:
+        screened = message_screen(room=room, author=author, body=body, moderator=moderator)
+    except ChatError:
+        if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
+            return sent, False
+        raise
+    return message_save(
+        room=room,
+        author=author,
+        body=screened.body,
+        client_msg_id=client_msg_id,
+        held=screened.held,
+    )
 
 
 async def message_send(
@@ -104,26 +125,16 @@ async def message_send(
     its number alone, so that receivers see no gap.
     """
     body = message_body_clean(body=body)
-    try:
-        screened = await database_sync_to_async(message_screen)(
-            room=room, author=author, body=body, moderator=moderator
-        )
-        if (retry_after := await message_rate_take(user_id=author.pk)) is not None:
-            raise RateLimited(retry_after)
-    except ChatError:
-        # Looked up only here: for a send that passes, the insert itself finds a resend.
+    if (retry_after := await message_rate_take(user_id=author.pk)) is not None:
+        # Looked up only here: for a send within the limit the insert itself finds a resend.
         sent = await database_sync_to_async(message_sent_before)(
             author=author, client_msg_id=client_msg_id
         )
         if sent is not None:
             return sent
-        raise
-    message, new = await database_sync_to_async(message_save)(
-        room=room,
-        author=author,
-        body=screened.body,
-        client_msg_id=client_msg_id,
-        held=screened.held,
+        raise RateLimited(retry_after)
+    message, new = await database_sync_to_async(message_accept)(
+        room=room, author=author, body=body, client_msg_id=client_msg_id, moderator=moderator
     )
     if new:
         await message_announce(message=message, room=room)

@@ -6,13 +6,15 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from chat.identity import legacy_guest_find
-from chat.models import Message, Sanction
+from chat.models import Message, Sanction, WordFilter
 from chat.moderation.deletion import message_delete
+from chat.moderation.moderators import room_moderator_set
+from chat.moderation.rules import room_rules_set
 from chat.moderation.sanctions import sanction_give, sanction_lift, user_kick
 from chat.sockets.close_codes import CLOSE_BANNED, CLOSE_KICKED
 from tests.factories import UserFactory
 from tests.legacy_sockets import logged_in, next_legacy, shaken
-from tests.sockets import joined, next_of_type, socket_for
+from tests.sockets import drain, joined, next_of_type, socket_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("layer")]
 
@@ -148,3 +150,38 @@ async def test_a_banned_old_page_guest_is_closed_and_cannot_log_in_again(owner, 
     assert "banned" in refusal["msg"]
     assert await close_code(comeback) == CLOSE_BANNED
     await comeback.disconnect()
+
+
+async def test_the_old_page_is_told_its_message_is_held_and_the_room_sees_nothing(owner, lobby):
+    await WordFilter.objects.acreate(pattern="发票", action=WordFilter.HOLD)
+    author, _ = await logged_in("seller")
+    reader, _ = await joined(owner)
+
+    await author.send_json_to({"type": "user", "msg": "代开发票"})
+
+    notice = await next_legacy(author, "system")
+    assert notice["msg"].startswith("Your message is held for review")
+    # The notice comes after the save and its announcement: anything for the room is here.
+    assert [frame for frame in await drain(reader) if frame["type"] == "message"] == []
+    for socket in (author, reader):
+        await socket.disconnect()
+
+
+async def test_an_old_page_guest_named_moderator_posts_in_a_read_only_room(owner, lobby):
+    guest, _ = await logged_in("helper")
+    await guest.disconnect()
+    user = await sync_to_async(legacy_guest_find)(nickname="helper")
+    await sync_to_async(room_moderator_set)(actor=owner, room=lobby, user=user, moderator=True)
+    await sync_to_async(room_rules_set)(actor=owner, room=lobby, read_only=True)
+    guest, _ = await logged_in("helper")
+    visitor, _ = await logged_in("visitor")
+
+    await visitor.send_json_to({"type": "user", "msg": "hello?"})
+    refusal = await next_legacy(visitor, "system")
+    await guest.send_json_to({"type": "user", "msg": "announcements only today"})
+
+    assert refusal["msg"] == "This room is read-only: only moderators can post."
+    said = await next_legacy(visitor, "user")
+    assert (said["from"], said["msg"]) == ("helper", "announcements only today")
+    for socket in (guest, visitor):
+        await socket.disconnect()

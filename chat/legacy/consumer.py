@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chat import identity, selectors, services
 from chat.broadcast import user_group
@@ -61,6 +62,9 @@ from chat.sockets.origin import site_url
 
 logger = logging.getLogger(__name__)
 
+HELD_NOTICE = gettext_lazy(
+    "Your message is held for review: it will appear when a moderator approves it."
+)
 LOBBY = "lobby"  # the room of the root path, where the old page (which knows no rooms) connects
 CLOSE_ROOM_NOT_FOUND = 4404
 
@@ -73,6 +77,7 @@ class LegacyConsumer(
     me: dict | None = None  # user_payload(), set by a successful login
     deadline: asyncio.TimerHandle | None = None
     left = False
+    moderator = False
 
     async def connect(self):
         # No authentication: the old page has no session. Nothing is shared with this
@@ -180,7 +185,7 @@ class LegacyConsumer(
         store = presence_store()
         found = await database_sync_to_async(identity.legacy_guest_find)(nickname=command.name)
         # Banned: the name's guest, or (for a new name) this browser or address.
-        await database_sync_to_async(legacy_login_check)(
+        moderator = await database_sync_to_async(legacy_login_check)(
             user=found, room=self.room, scope=self.scope
         )
         if found is not None and await store.is_online(user_id=found.pk):
@@ -207,7 +212,7 @@ class LegacyConsumer(
         if not first:
             await presence_exit(room=self.room.slug, user=me, channel_name=self.channel_name)
             raise NameInUse()
-        self.user, self.me = user, me
+        self.user, self.me, self.moderator = user, me, moderator
         self.deadline.cancel()
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         self.feed = SocketFeed(write=self.retell, close=self.close_with)
@@ -231,5 +236,9 @@ class LegacyConsumer(
         if self.me is None:
             raise NotLoggedIn()
         # Saved, then announced to the room; this socket's own copy comes back through
-        # its feed like everyone else's.
-        await services.message_send(room=self.room, author=self.user, body=command.text)
+        # its feed like everyone else's, except for a held one, which nobody else sees yet.
+        message = await services.message_send(
+            room=self.room, author=self.user, body=command.text, moderator=self.moderator
+        )
+        if message.held:
+            await self.send(text_data=system_frame(str(HELD_NOTICE)))

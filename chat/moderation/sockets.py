@@ -63,15 +63,18 @@ def standing_read(*, user, room: Room, scope) -> Standing:
     return Standing(moderator, None, mute_payload, rules_payload(room), deleted)
 
 
-def legacy_login_check(*, user, room: Room, scope) -> None:
+def legacy_login_check(*, user, room: Room, scope) -> bool:
     """Banned when a ban holds the old page's guest ``user`` (None: a name nobody has yet),
-    or this socket's browser or address, in ``room`` or site-wide."""
+    or this socket's browser or address, in ``room`` or site-wide. Whether the guest
+    moderates the room (staff may name one a moderator in the admin)."""
+    moderator = user is not None and can_moderate(user=user, room=room)
     browser = browser_from_scope(scope)
     ban = ban_active(
         room=room,
         user=user,
-        browser_key=browser_key(browser),
-        address_key=address_key(address_from_scope(scope)),
+        browser_key="" if moderator else browser_key(browser),
+        address_key="" if moderator else address_key(address_from_scope(scope)),
     )
     if ban is not None:
         raise sanction_error(ban)
+    return moderator
