@@ -204,3 +204,20 @@ def test_an_action_stands_when_open_pages_cannot_be_told(owner, alice, lobby, mo
     assert response.status_code == 200
     assert Message.objects.get(pk=message.pk).deleted_at is not None
     assert "announcing a moderation action failed" in caplog.text
+
+
+def test_the_owner_names_a_moderator_from_the_page_and_only_the_owner_may(owner, alice, bob, lobby):
+    refused = post(
+        client_for(bob), f"/chat/lobby/people/{alice.pk}/moderator/", {"moderator": True}
+    )
+    named = post(
+        client_for(owner), f"/chat/lobby/people/{alice.pk}/moderator/", {"moderator": True}
+    )
+
+    assert refused.status_code == 403 and named.status_code == 200
+    card = client_for(owner).get(f"/chat/lobby/people/{alice.pk}/").json()
+    assert card["moderator"] and card["named_moderator"] and card["can_name_moderator"]
+    message = MessageFactory(room=lobby, author=bob)
+    assert post(client_for(alice), f"/chat/lobby/messages/{message.pk}/delete/").status_code == 200
+    post(client_for(owner), f"/chat/lobby/people/{alice.pk}/moderator/", {"moderator": False})
+    assert not client_for(owner).get(f"/chat/lobby/people/{alice.pk}/").json()["moderator"]

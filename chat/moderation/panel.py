@@ -3,7 +3,7 @@
 from chat.models import ModerationAction, Room, Sanction
 from chat.moderation.held import messages_held
 from chat.moderation.reports import reports_open
-from chat.moderation.roles import can_moderate, is_protected
+from chat.moderation.roles import can_moderate, can_name_moderators, is_protected
 from chat.payloads import message_payload, timestamp, user_payload
 
 LOG_SHOWN = 50
@@ -69,6 +69,14 @@ def person_card(*, viewer, target, room: Room) -> dict:
         "guest": bool(getattr(getattr(target, "profile", None), "is_guest", True)),
         "moderator": can_moderate(user=target, room=room),
         "can_moderate": False,
+        # Whether the viewer may make this person a moderator of the room, or stop them being
+        # one (only those named for the room: owners and site staff moderate anyway).
+        "can_name_moderator": (
+            viewer.pk != target.pk
+            and can_name_moderators(user=viewer, room=room)
+            and not is_protected(target=target, room=room)
+        ),
+        "named_moderator": room.moderators.filter(pk=target.pk).exists(),
     }
     if can_moderate(user=viewer, room=room) and viewer.pk != target.pk:
         site = can_moderate(user=viewer, room=None)

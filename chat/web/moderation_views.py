@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chat.errors import ChatError
 from chat.models import Message, Report, Room, Sanction
-from chat.moderation import deletion, held, reports, rules, sanctions
+from chat.moderation import deletion, held, moderators, reports, rules, sanctions
 from chat.moderation.errors import InvalidModeration, NotAllowed
 from chat.moderation.panel import moderation_panel, person_card
 from chat.moderation.roles import can_moderate
@@ -149,6 +149,19 @@ def person_mute(request, room, user_id):
 @endpoint
 def person_ban(request, room, user_id):
     return _sanction(request, room, user_id, Sanction.BAN)
+
+
+@require_POST
+@endpoint
+def person_moderator(request, room, user_id):
+    """The room's owner (or site staff) names a moderator of the room, or un-names one."""
+    data = _fields(request)
+    moderator = _flag(data, "moderator")
+    if moderator is None:
+        raise InvalidModeration(_("Say “moderator”: true or false."))
+    moderators.room_moderator_set(
+        actor=request.user, room=room, user=get_object_or_404(User, pk=user_id), moderator=moderator
+    )
 
 
 @require_POST

@@ -28,6 +28,7 @@ urlpatterns += [
     path(f"{_room}people/<int:user_id>/kick/", _m.person_kick, name="mod-kick"),
     path(f"{_room}people/<int:user_id>/mute/", _m.person_mute, name="mod-mute"),
     path(f"{_room}people/<int:user_id>/ban/", _m.person_ban, name="mod-ban"),
+    path(f"{_room}people/<int:user_id>/moderator/", _m.person_moderator, name="mod-name"),
     path(
         f"{_room}people/<int:user_id>/remove-messages/",
         _m.person_remove_messages,
