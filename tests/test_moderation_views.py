@@ -2,11 +2,14 @@
 with a stable code for every refusal."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from chat.models import Message, ModerationAction, Report, Sanction
+from chat.moderation.errors import Banned
 from tests.factories import MessageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +224,24 @@ def test_the_owner_names_a_moderator_from_the_page_and_only_the_owner_may(owner,
     assert post(client_for(alice), f"/chat/lobby/messages/{message.pk}/delete/").status_code == 200
     post(client_for(owner), f"/chat/lobby/people/{alice.pk}/moderator/", {"moderator": False})
     assert not client_for(owner).get(f"/chat/lobby/people/{alice.pk}/").json()["moderator"]
+
+
+def test_what_is_not_there_is_a_json_404_too(owner, lobby):
+    response = post(client_for(owner), "/chat/lobby/messages/999999/delete/")
+    nowhere = post(client_for(owner), "/chat/nowhere/messages/1/delete/")
+
+    assert response.status_code == nowhere.status_code == 404
+    assert response.json()["error"]["code"] == nowhere.json()["error"]["code"] == "not_found"
+
+
+def test_a_ban_says_until_when_in_words(owner, alice, lobby):
+    with translation.override("en"):
+        detail = str(
+            Banned(
+                until=datetime(2026, 12, 24, 18, 30, tzinfo=UTC), reason="spam", room="lobby"
+            ).detail
+        )
+
+    assert (
+        detail == "A moderator banned you from this room until 2026-12-24 18:30 UTC. Reason: spam"
+    )

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +12,12 @@ from chat.payloads import timestamp
 
 
 def until_text(until) -> str:
-    """ "until 1 Dec 2026, 14:05", "for good": when a sanction ends, for people."""
+    """ "until 2026-12-01 14:05 UTC", "for good": when a sanction ends, for people. One
+    numeric form for every language (a locale's "6:30 p.m." would end a sentence twice); the
+    room page words ``until`` in the visitor's own time zone itself."""
     if until is None:
         return gettext("for good")
-    return gettext("until %(when)s") % {"when": date_format(localtime(until), "DATETIME_FORMAT")}
+    return gettext("until %(when)s") % {"when": date_format(localtime(until), "Y-m-d H:i T")}
 
 
 class InvalidModeration(ChatError):

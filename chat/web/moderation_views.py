@@ -70,11 +70,14 @@ def endpoint(view):
         if not request.user.is_authenticated:
             error = {"code": "not_authenticated", "detail": _("Log in first.")}
             return JsonResponse({"error": error}, status=401)
-        room = get_object_or_404(Room, slug=slug)
         try:
+            room = get_object_or_404(Room, slug=slug)
             return view(request, room, **kwargs) or JsonResponse({"ok": True})
         except ChatError as error:
             return _error(error)
+        except Http404:
+            error = {"code": "not_found", "detail": _("It is not there any more.")}
+            return JsonResponse({"error": error}, status=404)
 
     return wrapper
 

@@ -1,4 +1,5 @@
-// The composer: Enter sends, Shift+Enter adds a line, blank messages never go out.
+// The composer: Enter sends, Shift+Enter adds a line, blank messages never go out, and
+// nothing goes out while it is locked (muted, read-only, banned: see standing.js).
 
 const MAX_HEIGHT_PX = 160;
 
@@ -8,6 +9,7 @@ export class Composer {
     this.input = input;
     this.button = button;
     this.onSend = onSend;
+    this.locked = false;
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -29,9 +31,17 @@ export class Composer {
     return this.input.value.trim();
   }
 
+  // Locked: the text stays where it is, but cannot be edited or sent.
+  setLocked(locked) {
+    this.locked = locked;
+    this.input.disabled = locked;
+    this.form.classList.toggle("locked", locked);
+    this.update();
+  }
+
   submit() {
     const body = this.text;
-    if (!body) return;
+    if (!body || this.locked) return;
     this.onSend(body);
     this.input.value = "";
     this.update();
@@ -39,7 +49,7 @@ export class Composer {
   }
 
   update() {
-    this.button.disabled = this.text === "";
+    this.button.disabled = this.locked || this.text === "";
     this.input.style.height = "auto";
     this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_HEIGHT_PX)}px`;
   }

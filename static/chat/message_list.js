@@ -1,5 +1,7 @@
 // The message list: messages sorted and deduplicated by id, own messages that are
 // still pending (or failed) at the end, system lines, and scrolling that never jumps.
+// Moderation marks a message held (for review) or removed; a moderator still reads what a
+// removed message said, struck through, where everyone else sees only that it went.
 
 import { parseTime, setTime } from "./time.js";
 
@@ -8,7 +10,7 @@ const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 60;
 
 export class MessageList {
-  constructor({ elements, templates, me, onLoadOlder, onRetry }) {
+  constructor({ elements, templates, me, onLoadOlder, onRetry, onMenu }) {
     this.list = elements.list;
     this.scroller = elements.scroller;
     this.loadOlderButton = elements.loadOlder;
@@ -20,6 +22,8 @@ export class MessageList {
     this.me = me;
     this.onLoadOlder = onLoadOlder;
     this.onRetry = onRetry;
+    this.onMenu = onMenu; // (element, button): the "⋯" of a confirmed message was pressed
+    this.moderator = false;
 
     this.byId = new Map(); // id -> <li>
     this.unconfirmed = new Map(); // client_msg_id -> {element, body}, pending or failed
@@ -37,6 +41,10 @@ export class MessageList {
 
   setMe(me) {
     this.me = me;
+  }
+
+  setModerator(moderator) {
+    this.moderator = moderator;
   }
 
   get isEmpty() {
@@ -119,14 +127,55 @@ export class MessageList {
 
   // Add one saved message in id order; null when it was already shown.
   add(message) {
-    if (!message || typeof message.id !== "number" || this.byId.has(message.id)) return null;
+    if (!message || typeof message.id !== "number") return null;
+    if (this.byId.has(message.id)) {
+      // A held message that a moderator approved comes again, for everyone.
+      if (!message.held) this.byId.get(message.id).classList.remove("held");
+      return null;
+    }
     const pending = message.client_msg_id && this.isMine(message.author)
       ? this.unconfirmed.get(message.client_msg_id)
       : null;
     if (pending) this.forgetUnconfirmed(message.client_msg_id);
     const element = this.render(message.author, message.body, parseTime(message.created));
+    if (message.held) element.classList.add("held");
     this.confirm(element, message.id);
+    if (message.deleted) this.markRemoved(message.id);
     return element;
+  }
+
+  // --- moderation marks ---------------------------------------------------------------
+
+  // A deleted message stays in its place as "Message removed"; false when not shown here.
+  markRemoved(id) {
+    const element = this.byId.get(id);
+    if (!element) return false;
+    element.classList.add("removed");
+    element.classList.remove("held");
+    if (this.moderator) {
+      element.classList.add("removed-kept");
+    } else {
+      element.querySelector(".body").textContent = "";
+    }
+    return true;
+  }
+
+  // What the message menu needs to know of a message node.
+  describe(element) {
+    return {
+      id: Number(element.dataset.id),
+      authorId: Number(element.dataset.authorId),
+      authorName: element.querySelector(".author").textContent,
+      body: element.querySelector(".body").textContent,
+      mine: element.classList.contains("mine"),
+      held: element.classList.contains("held"),
+      removed: element.classList.contains("removed"),
+      reported: element.classList.contains("reported"),
+    };
+  }
+
+  element(id) {
+    return this.byId.get(id) ?? null;
   }
 
   // --- own messages: pending, acknowledged, failed -----------------------------------
@@ -143,13 +192,15 @@ export class MessageList {
     this.scrollToBottom();
   }
 
-  ack(clientMsgId, id, created) {
+  // `held`: saved, but shown to nobody else until a moderator approves it.
+  ack(clientMsgId, id, created, held = false) {
     const entry = this.unconfirmed.get(clientMsgId);
     if (!entry) return;
     const stick = this.isNearBottom();
     this.forgetUnconfirmed(clientMsgId);
     if (this.byId.has(id)) return; // the broadcast `message` got here first
     const element = this.render(this.me, entry.body, parseTime(created));
+    if (held) element.classList.add("held");
     this.confirm(element, id);
     if (stick) this.scrollToBottom();
   }
@@ -205,6 +256,8 @@ export class MessageList {
     element.dataset.authorId = String(author.id);
     element.dataset.created = String(created.getTime());
     if (this.isMine(author)) element.classList.add("mine");
+    const menuButton = element.querySelector(".message-menu-button");
+    menuButton.addEventListener("click", () => this.onMenu?.(element, menuButton));
     return element;
   }
 

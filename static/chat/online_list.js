@@ -1,13 +1,15 @@
-// Who is in the room: one <li data-user-id> per user, oldest arrival first.
+// Who is in the room: one <li data-user-id> per user, oldest arrival first. Each is a
+// button that opens the person's card (person_card.js).
 
 import { parseTime, setTime, shortTime } from "./time.js";
 
 export class OnlineList {
-  constructor({ list, counters, template, me }) {
+  constructor({ list, counters, template, me, onSelect }) {
     this.list = list;
     this.counters = counters; // elements that show the number of people online
     this.template = template;
     this.me = me;
+    this.onSelect = onSelect; // (user, since: Date, button)
   }
 
   setMe(me) {
@@ -34,6 +36,8 @@ export class OnlineList {
     if (user.avatar) avatar.src = user.avatar;
     item.querySelector(".name").textContent = user.name;
     const date = parseTime(since ?? new Date());
+    const button = item.querySelector(".online-user-button");
+    button.addEventListener("click", () => this.onSelect?.(user, date, button));
     const sinceLabel = item.querySelector(".since");
     sinceLabel.textContent = interpolate(gettext("since %s"), [shortTime(date)]);
     const time = document.createElement("time");
@@ -44,7 +48,7 @@ export class OnlineList {
       const you = document.createElement("span");
       you.className = "you";
       you.textContent = gettext("you");
-      item.append(you);
+      button.append(you);
     }
     this.list.append(item);
     return true;

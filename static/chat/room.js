@@ -1,10 +1,16 @@
-// The room page: wires the socket, the message list, the online list and the composer.
+// The room page: wires the socket, the message list, the online list and the composer,
+// and moderation's parts: the message menu, the person card, the panel, the user's standing.
 // gettext, ngettext and interpolate come from Django's JavaScript catalog (jsi18n).
 
+import { RoomApi } from "./api.js";
 import { Composer } from "./composer.js";
 import { MessageList } from "./message_list.js";
+import { MessageMenu } from "./message_menu.js";
+import { ModerationPanel } from "./moderation.js";
 import { OnlineList } from "./online_list.js";
+import { PersonCard } from "./person_card.js";
 import { ReconnectingSocket } from "./socket.js";
+import { Standing } from "./standing.js";
 
 const NOTICE_MS = 6000;
 
@@ -13,6 +19,7 @@ const readJson = (id) => JSON.parse(byId(id).textContent);
 
 const slug = readJson("room-slug");
 let me = { id: readJson("me-id"), name: readJson("me-name"), avatar: readJson("me-avatar") };
+const api = new RoomApi(slug);
 
 const STATE_LABELS = {
   connecting: gettext("Connecting…"),
@@ -34,6 +41,7 @@ function showNotice(text, { sticky = false } = {}) {
 }
 
 const connectionState = byId("connection-state");
+const layout = byId("room-layout");
 
 function showState(state) {
   connectionState.dataset.state = state;
@@ -73,16 +81,29 @@ const messages = new MessageList({
     const body = messages.retry(clientMsgId);
     if (body !== null) sendMessage(clientMsgId, body);
   },
+  onMenu: (element, button) => menu.open(element, button),
 });
+
+const menu = new MessageMenu({
+  menu: byId("message-menu"),
+  dialog: byId("message-dialog"),
+  messages,
+  api,
+  notify: (text) => showNotice(text),
+  fallbackFocus: byId("message-scroller"),
+});
+
+const personCard = new PersonCard({ dialog: byId("person-card"), api, me });
 
 const online = new OnlineList({
   list: byId("online-list"),
   counters: [byId("online-count"), byId("toggle-online-count")],
   template: byId("online-user-template"),
   me,
+  onSelect: (user, since, button) => personCard.open(user, since, button),
 });
 
-new Composer({
+const composer = new Composer({
   form: byId("composer"),
   input: byId("message-input"),
   button: byId("send"),
@@ -92,6 +113,47 @@ new Composer({
     sendMessage(clientMsgId, body);
   },
 });
+
+const standing = new Standing({
+  composer,
+  lock: byId("composer-lock"),
+  note: byId("composer-note"),
+  banner: {
+    root: byId("room-banner"),
+    title: byId("room-banner").querySelector(".banner-title"),
+    text: byId("room-banner").querySelector(".banner-text"),
+    rejoin: byId("rejoin"),
+    rooms: byId("banner-rooms"),
+  },
+  onRejoin: () => socket.start(),
+});
+
+const panel = new ModerationPanel({
+  dialog: byId("moderation-panel"),
+  openButton: byId("open-moderation"),
+  countBadge: byId("moderation-count"),
+  templates: {
+    message: byId("panel-message-template"),
+    sanction: byId("panel-sanction-template"),
+    log: byId("panel-log-template"),
+  },
+  api,
+  getRules: () => standing.rules,
+});
+
+function setModerator(moderator) {
+  layout.dataset.moderator = String(moderator);
+  messages.setModerator(moderator);
+  menu.setModerator(moderator);
+  panel.setModerator(moderator);
+}
+
+function removeMessages(ids) {
+  (Array.isArray(ids) ? ids : []).forEach((id) => {
+    menu.forget(id);
+    messages.markRemoved(id);
+  });
+}
 
 // --- frames from the server -----------------------------------------------------------
 
@@ -116,7 +178,13 @@ const handlers = {
     me = frame.me;
     messages.setMe(me);
     online.setMe(me);
+    personCard.setMe(me);
     online.reset(frame.online ?? [], frame.count);
+    setModerator(Boolean(frame.moderator));
+    standing.welcome(frame);
+    // Deleted while this page was away: the live frame never reached it.
+    removeMessages(frame.deleted);
+    panel.refreshCount();
     // A reconnect asked for what came after our newest message (the socket's URL says
     // after_id): the server replays it before `synced`. A first visit loads the newest page.
     if (messages.isEmpty) requestHistory();
@@ -148,12 +216,33 @@ const handlers = {
   },
 
   ack(frame) {
-    messages.ack(frame.client_msg_id, frame.id, frame.created);
+    messages.ack(frame.client_msg_id, frame.id, frame.created, frame.held === true);
   },
 
   error(frame) {
+    // A mute, read-only, a ban or a kick also changes what the composer allows; the banner
+    // of a ban or a kick takes the place of any notice.
+    const aboutStanding = standing.refusal(frame);
+    if (standing.ended) notice.hidden = true;
     if (frame.client_msg_id) messages.fail(frame.client_msg_id, frame.detail);
-    else showNotice(frame.detail || gettext("Something went wrong."));
+    else if (!aboutStanding) showNotice(frame.detail || gettext("Something went wrong."));
+  },
+
+  "message.deleted"(frame) {
+    removeMessages(frame.ids);
+  },
+
+  "room.rules"(frame) {
+    standing.setRules(frame.rules);
+    panel.rulesChanged(standing.rules);
+  },
+
+  "moderation.muted"(frame) {
+    standing.setMute({ until: frame.until ?? null, reason: frame.reason });
+  },
+
+  "moderation.unmuted"() {
+    standing.setMute(null);
   },
 
   "presence.joined"(frame) {
@@ -199,6 +288,11 @@ function onClose(code) {
     window.location.assign(`/join/?next=${next}`);
     return false;
   }
+  if (code === 4403 || code === 4410) {
+    // Banned: stay out. Kicked: the banner's "Rejoin" starts the socket again.
+    standing.closedBy(code);
+    return false;
+  }
   if (code === 4404) {
     showNotice(gettext("This room was not found. It may have been removed."), { sticky: true });
     return false;
@@ -225,7 +319,6 @@ socket.start();
 
 // --- phone layout: the online list slides over the messages -----------------------------
 
-const layout = byId("room-layout");
 const toggle = byId("toggle-online");
 toggle.addEventListener("click", () => {
   const open = layout.dataset.sidebar !== "open";

@@ -28,3 +28,27 @@ export function setTime(element, date) {
   element.dateTime = date.toISOString();
   element.title = fullTime(date);
 }
+
+function sameDay(a, b) {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth()
+    && a.getDate() === b.getDate();
+}
+
+function localeString(date, options) {
+  try {
+    return date.toLocaleString(document.documentElement.lang || undefined, options);
+  } catch {
+    return date.toString();
+  }
+}
+
+// A moment in a sentence ("muted until …"): HH:MM today, else the date and time.
+export function momentText(date) {
+  if (sameDay(date, new Date())) return shortTime(date);
+  return localeString(date, { dateStyle: "medium", timeStyle: "short" });
+}
+
+// A day ("member since …").
+export function dayText(date) {
+  return localeString(date, { dateStyle: "medium" });
+}

@@ -1,0 +1,74 @@
+// The room's moderation endpoints (docs/protocol.md, "Moderation over HTTP"): JSON with the
+// session cookie and Django's CSRF token. Answers are {"ok": true, ...}; a refusal is thrown
+// as an ApiError whose message is the server's `detail`, ready to show.
+
+export class ApiError extends Error {
+  constructor(detail, { code = "", status = 0 } = {}) {
+    super(detail);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+function csrfToken() {
+  const field = document.querySelector("#csrf-token input[name=csrfmiddlewaretoken]");
+  if (field) return field.value;
+  const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+  return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
+}
+
+// What to say when the answer carries no detail of its own (an HTML error page, a proxy).
+function fallbackDetail(status) {
+  if (status === 401) return gettext("Your session has ended. Reload the page to sign in again.");
+  if (status === 403) return gettext("You are not allowed to do that here.");
+  if (status === 404) return gettext("It is not there any more.");
+  if (status === 429) return gettext("Too many requests. Wait a moment and try again.");
+  return gettext("Something went wrong. Try again.");
+}
+
+export class RoomApi {
+  constructor(slug) {
+    this.base = `/chat/${encodeURIComponent(slug)}/`;
+  }
+
+  get(path) {
+    return this.request("GET", path);
+  }
+
+  post(path, body = {}) {
+    return this.request("POST", path, body);
+  }
+
+  async request(method, path, body) {
+    const options = {
+      method,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.headers["X-CSRFToken"] = csrfToken();
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(this.base + path, options);
+    } catch {
+      throw new ApiError(gettext("The server could not be reached. Check your connection."), {
+        code: "network",
+      });
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (response.ok && data && !data.error) return data;
+    const error = data && typeof data.error === "object" ? data.error : {};
+    throw new ApiError(error.detail || fallbackDetail(response.status), {
+      code: error.code || "",
+      status: response.status,
+    });
+  }
+}
