@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ALTCHA_VERSION=3.2.2  # the proof-of-work widget of the guest form (CHAT_GUEST_PROOF_OF_WORK)
+AXE_VERSION=4.14.1  # accessibility checks of the browser tests (tests/browser/accessibility.py)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -22,3 +23,13 @@ cp "$package/dist/i18n/zh-cn.js" "$dest/i18n-zh-cn.js"
 cp "$package/LICENSE.txt" "$dest/LICENSE.txt"
 echo "altcha $ALTCHA_VERSION (npm), by scripts/vendor_static.sh" > "$dest/VERSION"
 echo "vendored altcha $ALTCHA_VERSION into $dest"
+
+# axe-core is a tool of the tests, not of the site: it goes beside them, not into static/.
+(cd "$work" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null && mkdir axe && tar xzf "axe-core-$AXE_VERSION.tgz" -C axe)
+dest=tests/browser/vendor/axe-core
+rm -rf "$dest"
+mkdir -p "$dest"
+cp "$work/axe/package/axe.min.js" "$dest/axe.min.js"
+cp "$work/axe/package/LICENSE" "$dest/LICENSE"
+echo "axe-core $AXE_VERSION (npm), by scripts/vendor_static.sh" > "$dest/VERSION"
+echo "vendored axe-core $AXE_VERSION into $dest"
