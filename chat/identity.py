@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chat.avatars import DEFAULT_AVATAR
 from chat.errors import NicknameTaken
@@ -24,9 +25,88 @@ class NameLooksTaken(NicknameTaken):
     )
 
 
+# A suggested guest name is an adjective and an animal, written together in the visitor's
+# language: "HappyPanda", "快乐的熊猫". Translators: each adjective goes right before an
+# animal with nothing between, so a joining word belongs to the adjective (快乐的).
+NAME_ADJECTIVES = [
+    pgettext_lazy("nickname adjective", "Happy"),
+    pgettext_lazy("nickname adjective", "Brave"),
+    pgettext_lazy("nickname adjective", "Calm"),
+    pgettext_lazy("nickname adjective", "Clever"),
+    pgettext_lazy("nickname adjective", "Gentle"),
+    pgettext_lazy("nickname adjective", "Jolly"),
+    pgettext_lazy("nickname adjective", "Kind"),
+    pgettext_lazy("nickname adjective", "Lucky"),
+    pgettext_lazy("nickname adjective", "Merry"),
+    pgettext_lazy("nickname adjective", "Nimble"),
+    pgettext_lazy("nickname adjective", "Quiet"),
+    pgettext_lazy("nickname adjective", "Sunny"),
+    pgettext_lazy("nickname adjective", "Swift"),
+    pgettext_lazy("nickname adjective", "Witty"),
+    pgettext_lazy("nickname adjective", "Bright"),
+    pgettext_lazy("nickname adjective", "Cheerful"),
+    pgettext_lazy("nickname adjective", "Curious"),
+    pgettext_lazy("nickname adjective", "Friendly"),
+    pgettext_lazy("nickname adjective", "Bold"),
+    pgettext_lazy("nickname adjective", "Dreamy"),
+]
+NAME_ANIMALS = [
+    pgettext_lazy("nickname animal", "Panda"),
+    pgettext_lazy("nickname animal", "Tiger"),
+    pgettext_lazy("nickname animal", "Otter"),
+    pgettext_lazy("nickname animal", "Fox"),
+    pgettext_lazy("nickname animal", "Rabbit"),
+    pgettext_lazy("nickname animal", "Koala"),
+    pgettext_lazy("nickname animal", "Dolphin"),
+    pgettext_lazy("nickname animal", "Penguin"),
+    pgettext_lazy("nickname animal", "Owl"),
+    pgettext_lazy("nickname animal", "Squirrel"),
+    pgettext_lazy("nickname animal", "Deer"),
+    pgettext_lazy("nickname animal", "Hedgehog"),
+    pgettext_lazy("nickname animal", "Falcon"),
+    pgettext_lazy("nickname animal", "Whale"),
+    pgettext_lazy("nickname animal", "Turtle"),
+    pgettext_lazy("nickname animal", "Kitten"),
+    pgettext_lazy("nickname animal", "Puppy"),
+    pgettext_lazy("nickname animal", "Lion"),
+    pgettext_lazy("nickname animal", "Crane"),
+    pgettext_lazy("nickname animal", "Sparrow"),
+]
+# Pairs tried before a number is added; with 400 pairs, a number is rarely needed.
+SUGGEST_PAIRS_TRIED = 8
+
+
 def guest_name_suggest() -> str:
-    """A name in the PHP room's style: ``user`` and eight hex digits."""
-    return f"user{secrets.token_hex(4).upper()}"
+    """A free nickname for the join form, in the active language: an adjective and an animal
+    ("HappyPanda", "快乐的熊猫"), with a number after it only when the pairs tried are taken
+    (by that name or one that looks like it)."""
+    for _attempt in range(SUGGEST_PAIRS_TRIED):
+        name = _name_pair()
+        if not nickname_taken(nickname=name):
+            return name
+    digits = 2
+    while True:
+        number = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+        name = _name_pair()[: NICKNAME_MAX_LENGTH - len(number)] + number
+        if not nickname_taken(nickname=name):
+            return name
+        digits = min(digits + 1, 9)
+
+
+def _name_pair() -> str:
+    return f"{secrets.choice(NAME_ADJECTIVES)}{secrets.choice(NAME_ANIMALS)}"
+
+
+def login_account_find(*, name: str):
+    """The account a login form's ``name`` means, or None: the user of exactly that name,
+    else the one whose name reads the same (its look-alike key: any case, fullwidth or
+    another script's look-alike letters). Names are unique by that key, so it is one user
+    at most; the exact name first reaches either of two old look-alikes that migration 0005
+    found (the later one's key carries a number)."""
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        user = User.objects.filter(profile__name_key=name_key(name)).first()
+    return user
 
 
 def nickname_taken(*, nickname: str, user=None) -> bool:

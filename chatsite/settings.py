@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "chat.web.context.site",
             ],
         },
     },
@@ -206,8 +207,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes' backend comes first: it refuses a locked-out login before a password is checked.
+# Then the login by nickname in any case or look-alike spelling (chat/web/login.py); Django's
+# own backend stays for the sessions that name it (the join page logs guests in with it).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "chat.web.login.NicknameBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "guest-join"
@@ -259,6 +263,27 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# The site's name in the page header, the admin and e-mails. The default is shown translated
+# (聊天室 to Chinese readers); a name of your own is shown as written (chat/site.py).
+CHAT_SITE_NAME = env.str("CHAT_SITE_NAME", default="Chat room")
+if not CHAT_SITE_NAME.strip():
+    raise ImproperlyConfigured("CHAT_SITE_NAME must not be empty.")
+
+# E-mail, for password resets only. Printed to stdout until EMAIL_HOST names an SMTP server.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a worker for long
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 # Chat rules. Defaults are the documented limits (docs/protocol.md).
 CHAT_MESSAGE_MAX_LENGTH = env.int("CHAT_MESSAGE_MAX_LENGTH", default=4000)
@@ -312,6 +337,9 @@ CHAT_GUEST_LINK_MINUTES = env.int("CHAT_GUEST_LINK_MINUTES", default=10)
 AXES_FAILURE_LIMIT = env.int("CHAT_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CHAT_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The name counted is the look-alike key of what was typed: "carol", "CAROL" and "ｃａｒｏｌ"
+# log in to one account, so they share one count (chat/web/login.py).
+AXES_USERNAME_CALLABLE = "chat.web.login.login_name_key"
 AXES_RESET_ON_SUCCESS = True
 # Tries during the lock are refused without being counted, so the page's "try again in 15
 # minutes" stays true for a person who tries again early.

@@ -11,10 +11,10 @@ from chat import identity
 pytestmark = pytest.mark.django_db
 
 
-def test_the_join_form_suggests_a_php_style_name_and_offers_the_avatars(client):
+def test_the_join_form_suggests_a_friendly_name_and_offers_the_avatars(client):
     page = client.get("/join/").content.decode()
-    assert re.search(r'name="nickname"[^>]*value="user[0-9A-F]{8}"', page) or re.search(
-        r'value="user[0-9A-F]{8}"[^>]*name="nickname"', page
+    assert re.search(r'name="nickname"[^>]*value="(?:[A-Z][a-z]+){2}"', page) or re.search(
+        r'value="(?:[A-Z][a-z]+){2}"[^>]*name="nickname"', page
     )
     for number in range(1, 13):
         assert f"avatars/a{number}.svg" in page

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from chat.admin import messages, moderation, rooms, sanctions  # noqa: F401  (they register)
 from chat.identity import nickname_taken
 from chat.models import Profile
+from chat.site import admin_title_lazy
 
 User = get_user_model()
 
-admin.site.site_header = _("Chat administration")
-admin.site.site_title = _("Chat administration")
-admin.site.index_title = _("Chat administration")
+# "Chat room administration", after CHAT_SITE_NAME, in the reader's language.
+admin.site.site_header = admin_title_lazy()
+admin.site.site_title = admin_title_lazy()
+admin.site.index_title = _("Rooms, messages and people")
 
 
 @admin.register(Profile)

@@ -1,7 +1,10 @@
+import re
+
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import SetPasswordForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
 from django.core.validators import validate_slug
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chat import proof_of_work
@@ -17,12 +20,31 @@ from chat.models import Room
 from chat.names import visible_validate
 
 NICKNAME_TAKEN = _("The nickname “%(nickname)s” is taken. Please choose another one.")
+# What a nickname may hold, said once beside the field; an error names what is wrong instead.
+NICKNAME_HELP = format_lazy(
+    _("Up to {count} characters: letters in any language, digits, and @ . + - _."),
+    count=NICKNAME_MAX_LENGTH,
+)
+# The characters of Django's username rule (User.username_validator): \w is a letter or digit
+# of any script (王小明 is a nickname) or "_"; and @ . + -.
+NICKNAME_CHARACTER = re.compile(r"[\w.@+-]")
 
 
 def nickname_validate(value: str) -> None:
     # Invisible characters first: their own message says more than "letters, digits...".
     visible_validate(value)
-    User.username_validator(value)
+    refused = [char for char in dict.fromkeys(value) if not NICKNAME_CHARACTER.fullmatch(char)]
+    spaces = any(char.isspace() for char in refused)
+    shown = " ".join(f"“{char}”" for char in refused if not char.isspace())
+    if spaces and shown:
+        message = _("A nickname cannot contain spaces or %(characters)s.")
+    elif shown:
+        message = _("A nickname cannot contain %(characters)s.")
+    elif spaces:
+        message = _("A nickname cannot contain spaces.")
+    else:
+        return
+    raise forms.ValidationError(message, code="invalid", params={"characters": shown})
 
 
 def nickname_taken_error(nickname: str) -> forms.ValidationError:
@@ -40,13 +62,18 @@ class AvatarField(forms.ChoiceField):
         )
 
 
-class GuestJoinForm(forms.Form):
-    nickname = forms.CharField(
+def nickname_field(**attrs: str) -> forms.CharField:
+    return forms.CharField(
         label=_("Nickname"),
         max_length=NICKNAME_MAX_LENGTH,
         validators=[nickname_validate],
-        help_text=_("Letters, digits and @ . + - _ only."),
+        help_text=NICKNAME_HELP,
+        widget=forms.TextInput(attrs={"autocapitalize": "none", **attrs}),
     )
+
+
+class GuestJoinForm(forms.Form):
+    nickname = nickname_field()
     avatar = AvatarField()
 
     def __init__(self, *args, **kwargs):
@@ -89,6 +116,9 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username",)
 
+    # A nickname as at /join/, not Django's 150-character username.
+    username = nickname_field(autocomplete="username")
+
     def clean_username(self):
         # Django's own check (the same name in another case) first; it reports by itself.
         username = super().clean_username()
@@ -100,6 +130,23 @@ class SignupForm(UserCreationForm):
         return username
 
 
+class LoginForm(AuthenticationForm):
+    """Django's login form, speaking of nicknames, which are not case-sensitive: the name
+    finds its account in any case (chat/web/login.py); only the password must match exactly."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That nickname and password do not match an account. Check the password: "
+            "capitals matter there, but not in the nickname."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Nickname")
+
+
 class GuestUpgradeForm(SetPasswordForm):
     """A guest picks a password and becomes a registered account, keeping its name."""
 
@@ -109,6 +156,37 @@ class GuestUpgradeForm(SetPasswordForm):
         if nickname_taken(nickname=self.user.get_username(), user=self.user):
             raise forms.ValidationError(NameLooksTaken.detail, code="nickname_taken")
         return super().clean()
+
+
+class ProfileForm(forms.Form):
+    """The profile page: the name and avatar as at /join/, and an account's e-mail address
+    (a guest has no password to reset, so no address)."""
+
+    nickname = nickname_field()
+    avatar = AvatarField()
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Only for resetting a forgotten password. Nobody else sees it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        kwargs.setdefault(
+            "initial",
+            {"nickname": user.get_username(), "avatar": user.profile.avatar, "email": user.email},
+        )
+        super().__init__(*args, **kwargs)
+        if user.profile.is_guest:
+            del self.fields["email"]
+
+    def clean_nickname(self):
+        nickname = self.cleaned_data["nickname"].strip()
+        # Someone else's, or one that reads like it; one's own in another case is fine.
+        if nickname_taken(nickname=nickname, user=self.user):
+            raise nickname_taken_error(nickname)
+        return nickname
 
 
 class RoomCreateForm(forms.Form):

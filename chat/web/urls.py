@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chat.web import health, moderation_views, views
+from chat.web import accounts, health, moderation_views, views
+from chat.web.forms import LoginForm
 
 urlpatterns = [
     path("", views.room_list, name="room-list"),
@@ -10,9 +11,40 @@ urlpatterns = [
     path("join/", views.guest_join, name="guest-join"),
     path("join/challenge/", views.guest_challenge, name="guest-challenge"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/upgrade/", views.guest_upgrade, name="guest-upgrade"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path(
+        "accounts/password/change/",
+        accounts.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", accounts.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("healthz", health.healthz, name="healthz"),
 ]
 

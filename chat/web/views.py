@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,10 +38,31 @@ def _next_url(request, default: str) -> str:
 
 def room_list(request):
     rooms = list(Room.objects.all())
-    counts = async_to_sync(presence_store().counts)(rooms=[room.slug for room in rooms])
+    viewer = request.user.pk if request.user.is_authenticated else None
+    counts = async_to_sync(others_online)(rooms=[room.slug for room in rooms], viewer_id=viewer)
     for room in rooms:
         room.online_count = counts[room.slug]
     return render(request, "chat/room_list.html", {"rooms": rooms, "form": RoomCreateForm()})
+
+
+async def others_online(*, rooms: list[str], viewer_id: int | None) -> dict[str, int]:
+    """How many people are online in each room, the viewer left out.
+
+    Whoever reads the list is, in that tab, in no room; and the room page they came from has
+    not closed its socket yet: the browser closes it once this page's answer has arrived, so
+    presence still counts them there for a moment. Someone who also has the room open in
+    another tab is left out too; they know they are there.
+    """
+    store = presence_store()
+    counts = await store.counts(rooms=rooms)
+    if viewer_id is None or not await store.is_online(user_id=viewer_id):
+        return counts
+    for room in rooms:
+        if counts[room] and any(
+            entry.user["id"] == viewer_id for entry in await store.online(room=room)
+        ):
+            counts[room] -= 1
+    return counts
 
 
 @login_required
@@ -65,10 +87,15 @@ def room_create(request):
     return redirect("room-detail", slug=room.slug)
 
 
-@login_required
 def room_detail(request, slug):
-    room = get_object_or_404(Room, slug=slug)
-    return render(request, "chat/room_detail.html", {"room": room})
+    room = get_object_or_404(Room, slug=slug)  # a missing room is a 404 before any login
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(
+        request,
+        "chat/room_detail.html",
+        {"room": room, "message_max_length": settings.CHAT_MESSAGE_MAX_LENGTH},
+    )
 
 
 def guest_join(request):

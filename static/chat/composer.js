@@ -1,13 +1,35 @@
 // The composer: Enter sends, Shift+Enter adds a line, blank messages never go out, and
 // nothing goes out while it is locked (muted, read-only, banned: see standing.js).
+//
+// Near the length limit a counter shows how much is used; over it, a send is refused here,
+// with the text kept and said why, since the server would refuse it too.
 
 const MAX_HEIGHT_PX = 160;
+const COUNT_FROM = 0.9; // the counter shows from 90 % of the limit
+
+// Characters as the server counts them (code points, not UTF-16 units: 😀 is one).
+export function textLength(text) {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+function formatNumber(number) {
+  try {
+    return number.toLocaleString(document.documentElement.lang || undefined);
+  } catch {
+    return String(number);
+  }
+}
 
 export class Composer {
-  constructor({ form, input, button, onSend }) {
+  constructor({ form, input, button, counter, error, maxLength, onSend }) {
     this.form = form;
     this.input = input;
     this.button = button;
+    this.counter = counter;
+    this.error = error;
+    this.maxLength = maxLength;
     this.onSend = onSend;
     this.locked = false;
 
@@ -31,6 +53,10 @@ export class Composer {
     return this.input.value.trim();
   }
 
+  get tooLong() {
+    return textLength(this.text) > this.maxLength;
+  }
+
   // Locked: the text stays where it is, but cannot be edited or sent.
   setLocked(locked) {
     this.locked = locked;
@@ -39,17 +65,64 @@ export class Composer {
     this.update();
   }
 
+  // Focus the text box; false when it cannot take focus (locked).
+  focus(options = {}) {
+    if (this.locked) return false;
+    this.input.focus(options);
+    return document.activeElement === this.input;
+  }
+
+  // Put a message that was not sent back for editing, before any draft typed since.
+  restore(body) {
+    const draft = this.input.value.trim();
+    this.input.value = draft ? `${body}\n${draft}` : body;
+    this.update();
+    if (this.focus()) this.input.setSelectionRange(body.length, body.length);
+  }
+
   submit() {
     const body = this.text;
     if (!body || this.locked) return;
+    if (this.tooLong) {
+      this.showError(interpolate(
+        gettext("This message is too long: at most %s characters. Shorten it to send it."),
+        [formatNumber(this.maxLength)],
+      ));
+      this.input.focus();
+      return;
+    }
     this.onSend(body);
     this.input.value = "";
     this.update();
     this.input.focus();
   }
 
+  showError(text) {
+    this.error.textContent = text;
+    this.error.hidden = false;
+  }
+
+  hideError() {
+    this.error.hidden = true;
+    this.error.textContent = "";
+  }
+
   update() {
+    const length = textLength(this.text);
+    const over = length > this.maxLength;
+    // Enabled when over the limit, so that a press says why nothing is sent.
     this.button.disabled = this.locked || this.text === "";
+    this.counter.hidden = length < this.maxLength * COUNT_FROM;
+    this.counter.textContent = this.counter.hidden
+      ? ""
+      : interpolate(gettext("%(count)s / %(limit)s characters"), {
+        count: formatNumber(length),
+        limit: formatNumber(this.maxLength),
+      }, true);
+    this.counter.classList.toggle("is-over", over);
+    if (over) this.input.setAttribute("aria-invalid", "true");
+    else this.input.removeAttribute("aria-invalid");
+    if (!over) this.hideError();
     this.input.style.height = "auto";
     this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_HEIGHT_PX)}px`;
   }

@@ -2,18 +2,43 @@
 // still pending (or failed) at the end, system lines, and scrolling that never jumps.
 // Moderation marks a message held (for review) or removed; a moderator still reads what a
 // removed message said, struck through, where everyone else sees only that it went.
+//
+// Older messages load when the reader scrolls near the top (a wheel, a touch, the scrollbar,
+// the keyboard's scrolling keys), not when focus moving to "Load older messages" scrolls it
+// into view: the button loads them, keeps its place and its focus.
 
 import { parseTime, setTime } from "./time.js";
 
 const GROUP_GAP_MS = 5 * 60 * 1000; // same author within 5 minutes: one visual group
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 60;
+const SCROLL_INTENT_MS = 1500; // a scroll this soon after a wheel or a touch is the reader's
+const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "]);
+
+// Refusals that a resend of the same text cannot get past; the reader edits or discards.
+const FINAL_CODES = new Set([
+  "body_too_long", "empty_body", "filtered", "read_only", "banned", "invalid_field",
+]);
+// Refusals that carry `retry_after`: the text says how long is left, second by second.
+const WAIT_TEXTS = {
+  rate_limited: () => gettext("You are sending too fast. Try again in %(seconds)s s."),
+  slow_mode: () => gettext("Slow mode is on. Try again in %(seconds)s s."),
+};
+
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+function isTextField(element) {
+  return element instanceof HTMLElement
+    && (element.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName));
+}
 
 export class MessageList {
-  constructor({ elements, templates, me, onLoadOlder, onRetry, onMenu }) {
+  constructor({ elements, templates, me, onLoadOlder, onRetry, onEdit, onMenu, focusAway }) {
     this.list = elements.list;
     this.scroller = elements.scroller;
+    this.historyTop = elements.historyTop;
     this.loadOlderButton = elements.loadOlder;
+    this.loadOlderLabel = this.loadOlderButton.textContent;
     this.historyStart = elements.historyStart;
     this.emptyNote = elements.emptyNote;
     this.jumpButton = elements.jumpLatest;
@@ -22,21 +47,57 @@ export class MessageList {
     this.me = me;
     this.onLoadOlder = onLoadOlder;
     this.onRetry = onRetry;
+    this.onEdit = onEdit; // (body): a failed message's text goes back to the composer
     this.onMenu = onMenu; // (element, button): the "⋯" of a confirmed message was pressed
+    // Where focus goes when the control holding it goes away (the composer, as a rule).
+    this.focusAway = focusAway;
     this.moderator = false;
 
     this.byId = new Map(); // id -> <li>
-    this.unconfirmed = new Map(); // client_msg_id -> {element, body}, pending or failed
+    this.unconfirmed = new Map(); // client_msg_id -> {element, body, timer}, pending or failed
     this.loaded = false; // the first page of history has arrived
     this.hasOlder = false;
     this.loadingOlder = false;
+    this.scrollIntentUntil = 0;
+    this.draggingScrollbar = false;
 
     this.loadOlderButton.addEventListener("click", () => this.requestOlder());
-    this.jumpButton.addEventListener("click", () => this.scrollToBottom());
+    this.jumpButton.addEventListener("click", () => this.jumpToLatest());
+    this.watchScrollIntent();
     this.scroller.addEventListener("scroll", () => {
-      if (this.scroller.scrollTop < NEAR_TOP_PX) this.requestOlder();
-      if (this.isNearBottom()) this.jumpButton.hidden = true;
+      if (this.scroller.scrollTop < NEAR_TOP_PX && this.readerScrolling()) this.requestOlder();
+      if (this.isNearBottom()) this.hideJump();
     }, { passive: true });
+  }
+
+  // What scrolls the list on the reader's behalf, as opposed to focus or the page itself.
+  watchScrollIntent() {
+    const scroller = this.scroller;
+    const intent = () => {
+      this.scrollIntentUntil = performance.now() + SCROLL_INTENT_MS;
+    };
+    ["wheel", "touchstart", "touchmove", "touchend"].forEach((type) => {
+      scroller.addEventListener(type, intent, { passive: true });
+    });
+    scroller.addEventListener("keydown", (event) => {
+      if (SCROLL_KEYS.has(event.key) && !isTextField(event.target)) intent();
+    });
+    // A press on the scroller itself, not on a message: its scrollbar.
+    scroller.addEventListener("pointerdown", (event) => {
+      if (event.target === scroller) this.draggingScrollbar = true;
+    });
+    window.addEventListener("pointerup", () => {
+      if (this.draggingScrollbar) intent();
+      this.draggingScrollbar = false;
+    });
+    // Focus moving (Tab) scrolls what it reaches into view: that is not the reader scrolling.
+    scroller.addEventListener("focusin", () => {
+      this.scrollIntentUntil = 0;
+    });
+  }
+
+  readerScrolling() {
+    return this.draggingScrollbar || performance.now() < this.scrollIntentUntil;
   }
 
   setMe(me) {
@@ -73,7 +134,21 @@ export class MessageList {
 
   // An older page, prepended without moving what the reader is looking at.
   showOlder(messages, hasOlder) {
-    // Pin the node at the top of what we hold: wherever it was on screen, it stays,
+    // Focus on "Load older messages" (the reader pressed it): the button stays where it is,
+    // with its focus, and the page appears below it; at the beginning of the room the note
+    // that says so takes its place and its focus.
+    if (this.historyTop.contains(document.activeElement)) {
+      messages.forEach((message) => this.add(message));
+      this.hasOlder = hasOlder;
+      this.loadingOlder = false;
+      this.updateChrome();
+      if (!this.loadOlderButton.hidden) return;
+      const next = this.historyStart.hidden ? this.list.querySelector(".message[data-id]") : this.historyStart;
+      if (next && !next.hasAttribute("tabindex")) next.tabIndex = -1;
+      (next ?? this.scroller).focus({ preventScroll: true });
+      return;
+    }
+    // Else pin the node at the top of what we hold: wherever it was on screen, it stays,
     // whatever grows above it (older messages, the button giving way to a note).
     const anchor = this.list.firstElementChild;
     const anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
@@ -84,22 +159,31 @@ export class MessageList {
     if (anchor) this.scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
   }
 
-  // Messages newer than what we hold: a catch-up page or one live message.
+  // A history request was refused (too many pages too fast): the button may be pressed again.
+  historyRefused() {
+    if (!this.loadingOlder) return;
+    this.loadingOlder = false;
+    this.updateChrome();
+  }
+
+  // Messages newer than what we hold: a catch-up page or one live message. The messages
+  // that were new here, in order.
   showNewer(messages) {
     const stick = this.isNearBottom();
-    let added = false;
+    const added = [];
     let mine = false;
     messages.forEach((message) => {
       if (this.add(message)) {
-        added = true;
+        added.push(message);
         mine ||= this.isMine(message.author);
       }
     });
     this.loaded = true;
     this.updateChrome();
-    if (!added) return;
+    if (!added.length) return added;
     if (stick || mine) this.scrollToBottom();
     else this.jumpButton.hidden = false;
+    return added;
   }
 
   requestOlder() {
@@ -184,8 +268,13 @@ export class MessageList {
     const element = this.render(this.me, body, new Date());
     element.classList.add("pending");
     element.dataset.clientMsgId = clientMsgId;
-    element.querySelector(".retry").addEventListener("click", () => this.onRetry(clientMsgId));
-    this.unconfirmed.set(clientMsgId, { element, body });
+    const retry = element.querySelector(".retry");
+    retry.addEventListener("click", () => {
+      if (retry.getAttribute("aria-disabled") !== "true") this.onRetry(clientMsgId);
+    });
+    element.querySelector(".edit").addEventListener("click", () => this.edit(clientMsgId));
+    element.querySelector(".discard").addEventListener("click", () => this.discard(clientMsgId));
+    this.unconfirmed.set(clientMsgId, { element, body, timer: null });
     this.list.append(element);
     this.regroup(element);
     this.updateChrome();
@@ -205,21 +294,77 @@ export class MessageList {
     if (stick) this.scrollToBottom();
   }
 
-  fail(clientMsgId, detail) {
+  // The server refused a send (`error`: the frame, with code, detail and maybe retry_after).
+  // Edit and Discard always; Retry only where a resend can succeed, after the wait if any.
+  // The text that says why; null when the message is not shown as unsent.
+  fail(clientMsgId, error) {
     const entry = this.unconfirmed.get(clientMsgId);
-    if (!entry) return;
-    entry.element.classList.remove("pending");
-    entry.element.classList.add("failed");
-    entry.element.querySelector(".status-detail").textContent = detail || "";
+    if (!entry) return null;
+    const { element } = entry;
+    element.classList.remove("pending");
+    element.classList.add("failed");
+    const detail = element.querySelector(".status-detail");
+    const retry = element.querySelector(".retry");
+    retry.hidden = FINAL_CODES.has(error.code);
+    retry.removeAttribute("aria-disabled");
+    clearTimeout(entry.timer);
+    entry.timer = null;
+    const wait = Number(error.retry_after);
+    if (Object.hasOwn(WAIT_TEXTS, error.code) && wait > 0) {
+      this.countDown(entry, WAIT_TEXTS[error.code](), Date.now() + wait * 1000);
+    } else {
+      detail.textContent = error.detail || gettext("Something went wrong.");
+    }
+    return detail.textContent;
+  }
+
+  // "Try again in 9 s." down to 1, then Retry is enabled.
+  countDown(entry, text, until) {
+    const detail = entry.element.querySelector(".status-detail");
+    const retry = entry.element.querySelector(".retry");
+    const left = until - Date.now();
+    if (left <= 0) {
+      entry.timer = null;
+      detail.textContent = gettext("You can try again now.");
+      retry.removeAttribute("aria-disabled");
+      return;
+    }
+    const seconds = Math.ceil(left / 1000);
+    detail.textContent = interpolate(text, { seconds }, true);
+    retry.setAttribute("aria-disabled", "true");
+    entry.timer = setTimeout(() => this.countDown(entry, text, until), left - (seconds - 1) * 1000);
   }
 
   // Mark a failed message pending again; returns its body for the resend.
   retry(clientMsgId) {
     const entry = this.unconfirmed.get(clientMsgId);
     if (!entry) return null;
+    const hadFocus = entry.element.contains(document.activeElement);
+    clearTimeout(entry.timer);
+    entry.timer = null;
     entry.element.classList.remove("failed");
     entry.element.classList.add("pending");
+    if (hadFocus) this.focusAway?.();
     return entry.body;
+  }
+
+  // A failed message goes back to the composer to be changed.
+  edit(clientMsgId) {
+    const entry = this.unconfirmed.get(clientMsgId);
+    if (!entry) return;
+    this.forgetUnconfirmed(clientMsgId);
+    this.updateChrome();
+    this.onEdit?.(entry.body);
+  }
+
+  // A failed message is given up.
+  discard(clientMsgId) {
+    const entry = this.unconfirmed.get(clientMsgId);
+    if (!entry) return;
+    const hadFocus = entry.element.contains(document.activeElement);
+    this.forgetUnconfirmed(clientMsgId);
+    this.updateChrome();
+    if (hadFocus) this.focusAway?.();
   }
 
   // Own messages that still wait for the server, oldest first.
@@ -283,6 +428,7 @@ export class MessageList {
     const entry = this.unconfirmed.get(clientMsgId);
     this.unconfirmed.delete(clientMsgId);
     if (!entry) return;
+    clearTimeout(entry.timer);
     const next = entry.element.nextElementSibling;
     entry.element.remove();
     if (next) this.regroup(next);
@@ -305,8 +451,12 @@ export class MessageList {
 
   updateChrome() {
     this.loadOlderButton.hidden = !(this.loaded && this.hasOlder);
-    this.loadOlderButton.disabled = this.loadingOlder;
+    // Not `disabled` while loading: a disabled button would drop the keyboard's focus.
+    if (this.loadingOlder) this.loadOlderButton.setAttribute("aria-disabled", "true");
+    else this.loadOlderButton.removeAttribute("aria-disabled");
     this.loadOlderButton.setAttribute("aria-busy", String(this.loadingOlder));
+    const label = this.loadingOlder ? gettext("Loading older messages…") : this.loadOlderLabel;
+    if (this.loadOlderButton.textContent !== label) this.loadOlderButton.textContent = label;
     this.historyStart.hidden = !(this.loaded && !this.hasOlder && !this.isEmpty);
     this.emptyNote.hidden = !(this.loaded && this.list.childElementCount === 0);
   }
@@ -318,6 +468,20 @@ export class MessageList {
 
   scrollToBottom() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.hideJump();
+  }
+
+  // "New messages ↓": a smooth scroll down, unless the reader asked for less motion.
+  jumpToLatest() {
+    const behavior = reducedMotion.matches ? "auto" : "smooth";
+    this.scroller.scrollTo({ top: this.scroller.scrollHeight, behavior });
+    this.hideJump();
+  }
+
+  hideJump() {
+    if (this.jumpButton.hidden) return;
+    const hadFocus = this.jumpButton === document.activeElement;
     this.jumpButton.hidden = true;
+    if (hadFocus) this.focusAway?.();
   }
 }

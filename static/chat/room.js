@@ -2,11 +2,13 @@
 // and moderation's parts: the message menu, the person card, the panel, the user's standing.
 // gettext, ngettext and interpolate come from Django's JavaScript catalog (jsi18n).
 
+import { Announcer } from "./announcer.js";
 import { RoomApi } from "./api.js";
 import { Composer } from "./composer.js";
 import { MessageList } from "./message_list.js";
 import { MessageMenu } from "./message_menu.js";
 import { ModerationPanel } from "./moderation.js";
+import { OfflineBanner } from "./offline_banner.js";
 import { OnlineList } from "./online_list.js";
 import { PersonCard } from "./person_card.js";
 import { ReconnectingSocket } from "./socket.js";
@@ -46,7 +48,40 @@ const layout = byId("room-layout");
 function showState(state) {
   connectionState.dataset.state = state;
   connectionState.querySelector(".state-label").textContent = STATE_LABELS[state] ?? state;
+  offline.state(state);
   if (state !== "online") messages.connectionLost();
+}
+
+// --- focus ------------------------------------------------------------------------------
+
+const scroller = byId("message-scroller");
+
+// Where focus goes when the control that held it goes away: the composer, or the messages
+// when the composer is locked.
+function focusAway() {
+  if (!composer.focus({ preventScroll: true })) scroller.focus({ preventScroll: true });
+}
+
+function popoverOpen() {
+  try {
+    return document.querySelector(":popover-open") !== null;
+  } catch {
+    return false; // a browser without popovers has none open
+  }
+}
+
+// Once, when the room first becomes usable: the composer takes focus, so that typing goes
+// there without a click. Not where the reader already went (a dialog, a link, the list), and
+// not on a touch-first device, where it would slide the keyboard over the page.
+let arrivalFocusDone = false;
+function focusOnArrival() {
+  if (arrivalFocusDone) return;
+  arrivalFocusDone = true;
+  if (!window.matchMedia("(pointer: fine)").matches) return;
+  const active = document.activeElement;
+  if (active && active !== document.body && active !== document.documentElement) return;
+  if (document.querySelector("dialog[open]") || popoverOpen()) return;
+  composer.focus({ preventScroll: true });
 }
 
 // --- the parts ------------------------------------------------------------------------
@@ -65,10 +100,13 @@ function sendMessage(clientMsgId, body) {
   socket.send({ type: "message.send", body, client_msg_id: clientMsgId });
 }
 
+const announcer = new Announcer(byId("announcer"));
+
 const messages = new MessageList({
   elements: {
     list: byId("messages"),
-    scroller: byId("message-scroller"),
+    scroller,
+    historyTop: byId("load-older").parentElement,
     loadOlder: byId("load-older"),
     historyStart: byId("history-start"),
     emptyNote: byId("empty-room"),
@@ -81,7 +119,12 @@ const messages = new MessageList({
     const body = messages.retry(clientMsgId);
     if (body !== null) sendMessage(clientMsgId, body);
   },
+  onEdit: (body) => {
+    composer.restore(body);
+    if (!byId("composer").contains(document.activeElement)) focusAway();
+  },
   onMenu: (element, button) => menu.open(element, button),
+  focusAway,
 });
 
 const menu = new MessageMenu({
@@ -107,6 +150,10 @@ const composer = new Composer({
   form: byId("composer"),
   input: byId("message-input"),
   button: byId("send"),
+  counter: byId("composer-count"),
+  error: byId("composer-error"),
+  // Unknown (not in the page): no check here; the server's answer says it all the same.
+  maxLength: Number(readJson("message-max-length")) || Infinity,
   onSend: (body) => {
     const clientMsgId = newClientMsgId();
     messages.addPending(clientMsgId, body);
@@ -208,11 +255,15 @@ const handlers = {
       messages.showOlder(page, frame.has_more);
     } else {
       messages.showNewest(page, frame.has_more);
+      focusOnArrival();
     }
   },
 
+  // One live message: said once to screen readers, unless it is the reader's own.
   message(frame) {
-    messages.showNewer([frame.message]);
+    messages.showNewer([frame.message]).forEach((message) => {
+      if (!messages.isMine(message.author)) announcer.message(message);
+    });
   },
 
   ack(frame) {
@@ -224,8 +275,13 @@ const handlers = {
     // of a ban or a kick takes the place of any notice.
     const aboutStanding = standing.refusal(frame);
     if (standing.ended) notice.hidden = true;
-    if (frame.client_msg_id) messages.fail(frame.client_msg_id, frame.detail);
-    else if (!aboutStanding) showNotice(frame.detail || gettext("Something went wrong."));
+    if (frame.client_msg_id) {
+      const why = messages.fail(frame.client_msg_id, frame);
+      if (why) announcer.say(interpolate(gettext("Not sent: %s"), [why]));
+    } else {
+      if (frame.code === "rate_limited") messages.historyRefused();
+      if (!aboutStanding) showNotice(frame.detail || gettext("Something went wrong."));
+    }
   },
 
   "message.deleted"(frame) {
@@ -308,20 +364,44 @@ const socketUrl = () => {
   const url = `${scheme}://${window.location.host}/ws/chat/${slug}/`;
   return messages.isEmpty ? url : `${url}?after_id=${messages.highestId}`;
 };
+const offline = new OfflineBanner({
+  root: byId("offline-banner"),
+  onReconnect: () => socket.reconnectNow(),
+  fallbackFocus: () => (composer.locked ? scroller : byId("message-input")),
+});
+
 socket = new ReconnectingSocket(socketUrl, {
   onFrame: (frame) => {
     if (Object.hasOwn(handlers, frame.type)) handlers[frame.type](frame);
   },
   onState: showState,
   onClose,
+  onWait: (wait) => offline.wait(wait),
 });
 socket.start();
 
 // --- phone layout: the online list slides over the messages -----------------------------
 
+// The list comes before the header in the page, so opening it takes focus into it, and
+// Escape there folds it away again with focus back on the toggle.
+
 const toggle = byId("toggle-online");
-toggle.addEventListener("click", () => {
-  const open = layout.dataset.sidebar !== "open";
+const sidebar = byId("sidebar");
+
+function setSidebar(open) {
   layout.dataset.sidebar = open ? "open" : "closed";
   toggle.setAttribute("aria-expanded", String(open));
+}
+
+toggle.addEventListener("click", () => {
+  const open = layout.dataset.sidebar !== "open";
+  setSidebar(open);
+  if (open) sidebar.querySelector("button, a")?.focus();
+});
+sidebar.addEventListener("keydown", (event) => {
+  const folding = layout.dataset.sidebar === "open" && toggle.checkVisibility();
+  if (event.key !== "Escape" || !folding) return;
+  event.preventDefault();
+  setSidebar(false);
+  toggle.focus();
 });

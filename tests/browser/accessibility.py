@@ -22,7 +22,8 @@ def described(violations: list[dict]) -> str:
     lines = []
     for found in violations:
         lines.append(f"{found['impact']}: {found['id']}: {found['help']}")
-        lines.extend(f"    {node['target']}: {node['failureSummary']}" for node in found["nodes"][:5])
+        for node in found["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node['failureSummary']}")
     return "\n".join(lines)
 
 
