@@ -20,11 +20,11 @@ def can_moderate(*, user, room: Room | None) -> bool:
     """Whether ``user`` may moderate ``room`` (None: the whole site, staff only)."""
     if not (user and user.is_authenticated and user.is_active):
         return False
+    if room is not None and is_room_owner(user=user, room=room):
+        return True
     if is_site_moderator(user):
         return True
-    if room is None:
-        return False
-    return is_room_owner(user=user, room=room) or room.moderators.filter(pk=user.pk).exists()
+    return room is not None and room.moderators.filter(pk=user.pk).exists()
 
 
 def can_name_moderators(*, user, room: Room) -> bool:

@@ -156,18 +156,32 @@ def ban_active(
 ) -> Sanction | None:
     """The ban that holds ``user``, or their browser, or their address, in ``room`` (or
     site-wide; ``room`` None: site-wide bans only)."""
+    return sanctions_holding(
+        room=room, user=user, browser_key=browser_key, address_key=address_key
+    )[0]
+
+
+def sanctions_holding(
+    *, room: Room | None, user=None, browser_key: str = "", address_key: str = ""
+) -> tuple[Sanction | None, Sanction | None]:
+    """The ban (on the user, the browser or the address) and the mute (on the user) in force
+    in ``room``, in one query: a socket asks for both when it opens."""
     now = timezone.now()
     holds = Q()
     if user is not None and user.is_authenticated:
         holds |= Q(user=user)
     if browser_key:
-        holds |= Q(browser_key=browser_key)
+        holds |= Q(kind=Sanction.BAN, browser_key=browser_key)
     if address_key:
-        holds |= Q(address_key=address_key, address_expires__gt=now)
+        holds |= Q(kind=Sanction.BAN, address_key=address_key, address_expires__gt=now)
     if not holds:
-        return None
-    bans = Sanction.objects.active(now=now).applying_to(room=room).filter(kind=Sanction.BAN)
-    return _longest(bans.filter(holds).select_related("room"))
+        return None, None
+    found = list(
+        Sanction.objects.active(now=now).applying_to(room=room).filter(holds).select_related("room")
+    )
+    bans = [sanction for sanction in found if sanction.kind == Sanction.BAN]
+    mutes = [sanction for sanction in found if sanction.kind == Sanction.MUTE]
+    return _longest(bans), _longest(mutes)
 
 
 def sanction_error(sanction: Sanction):

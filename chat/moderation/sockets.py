@@ -17,7 +17,7 @@ from chat.moderation.devices import (
 from chat.moderation.errors import Sanctioned
 from chat.moderation.live import rules_payload
 from chat.moderation.roles import can_moderate
-from chat.moderation.sanctions import ban_active, mute_active, sanction_error
+from chat.moderation.sanctions import ban_active, sanction_error, sanctions_holding
 from chat.payloads import timestamp
 
 # A page that reconnects takes off its screen what was deleted this long ago or since.
@@ -42,7 +42,7 @@ def standing_read(*, user, room: Room, scope) -> Standing:
     moderator = can_moderate(user=user, room=room)
     # A moderator is held by a ban on their account only: another's ban must not lock them
     # out through a shared address or a borrowed browser.
-    ban = ban_active(
+    ban, mute = sanctions_holding(
         room=room,
         user=user,
         browser_key="" if moderator else browser_key(browser),
@@ -50,7 +50,6 @@ def standing_read(*, user, room: Room, scope) -> Standing:
     )
     if ban is not None:
         return Standing(moderator, sanction_error(ban), None, {}, [])
-    mute = mute_active(user=user, room=room)
     mute_payload = None
     if mute is not None:
         mute_payload = {
