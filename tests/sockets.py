@@ -79,3 +79,11 @@ async def next_presence(communicator, frame_type: str, name: str, timeout: float
         frame = await next_of_type(communicator, frame_type, timeout)
         if frame["user"]["name"] == name:
             return frame
+
+
+async def close_code(socket, timeout: float = 3) -> int:
+    """The code the server closes ``socket`` with, after any frames before it."""
+    while True:
+        output = await socket.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output["code"]

@@ -14,7 +14,7 @@ from chat.moderation.audit import audit_record
 from chat.moderation.sanctions import sanction_give
 from chat.sockets.close_codes import CLOSE_BANNED
 from tests.factories import MessageFactory, UserFactory
-from tests.sockets import joined, next_of_type
+from tests.sockets import close_code, joined, next_of_type
 
 # Tests that open sockets mark themselves django_db(transaction=True) (the consumers read the
 # database from other threads) and run on the memory layer and on a real Redis ("layer").
@@ -24,13 +24,6 @@ MESSAGES = "/admin/chat/message/"
 SANCTIONS = "/admin/chat/sanction/"
 REPORTS = "/admin/chat/report/"
 LOG = "/admin/chat/moderationaction/"
-
-
-async def close_code(socket) -> int:
-    while True:
-        output = await socket.receive_output(timeout=3)
-        if output["type"] == "websocket.close":
-            return output["code"]
 
 
 def act(client, url: str, action: str, objects):

@@ -26,7 +26,7 @@ from chat.sockets.close_codes import CLOSE_BANNED
 from chatsite.asgi import application
 from tests.factories import UserFactory
 from tests.legacy_sockets import legacy_socket
-from tests.sockets import SITE_ORIGIN
+from tests.sockets import SITE_ORIGIN, close_code
 
 User = get_user_model()
 sockets = pytest.mark.django_db(transaction=True)
@@ -120,13 +120,6 @@ def room_socket(browser: Client, *, slug: str = "lobby", address: str = HOME):
     socket = WebsocketCommunicator(application, f"/ws/chat/{slug}/", headers=headers)
     socket.scope["client"] = (address, 50_000)
     return socket
-
-
-async def close_code(socket) -> int:
-    while True:
-        output = await socket.receive_output(timeout=3)
-        if output["type"] == "websocket.close":
-            return output["code"]
 
 
 async def welcomed(socket) -> dict:

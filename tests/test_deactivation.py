@@ -7,16 +7,9 @@ from asgiref.sync import sync_to_async
 from chat.identity import legacy_guest_find
 from chat.sockets.close_codes import CLOSE_NOT_AUTHENTICATED
 from tests.legacy_sockets import logged_in, shaken
-from tests.sockets import joined, next_presence, socket_for
+from tests.sockets import close_code, joined, next_presence, socket_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("layer")]
-
-
-async def close_code(socket) -> int:
-    while True:
-        output = await socket.receive_output(timeout=3)
-        if output["type"] == "websocket.close":
-            return output["code"]
 
 
 @sync_to_async

@@ -14,16 +14,9 @@ from chat.moderation.sanctions import sanction_give, sanction_lift, user_kick
 from chat.sockets.close_codes import CLOSE_BANNED, CLOSE_KICKED
 from tests.factories import UserFactory
 from tests.legacy_sockets import logged_in, next_legacy, shaken
-from tests.sockets import drain, joined, next_of_type, socket_for
+from tests.sockets import close_code, drain, joined, next_of_type, socket_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("layer")]
-
-
-async def close_code(socket) -> int:
-    while True:
-        output = await socket.receive_output(timeout=3)
-        if output["type"] == "websocket.close":
-            return output["code"]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from chat.moderation.audit import audit_record
 from chat.moderation.durations import since_from
 from chat.moderation.errors import NotAllowed
 from chat.moderation.live import messages_deleted_announce
-from chat.moderation.roles import can_moderate, is_protected
+from chat.moderation.roles import can_moderate, may_act_on
 
 
 def message_delete(
@@ -21,8 +21,8 @@ def message_delete(
     if not can_moderate(user=actor, room=message.room):
         raise NotAllowed()
     # A room's moderators cannot take back what its owner or site staff said; staff can.
-    protected = is_protected(target=message.author, room=message.room)
-    if protected and message.author_id != actor.pk and not can_moderate(user=actor, room=None):
+    own = message.author_id == actor.pk
+    if not own and not may_act_on(actor=actor, target=message.author, room=message.room):
         raise NotAllowed()
     if message.deleted_at is not None:
         return message
@@ -50,7 +50,7 @@ def messages_remove_recent(
     "all"), in ``room`` or (site moderators only, ``room`` None) everywhere. The count."""
     if not can_moderate(user=actor, room=room):
         raise NotAllowed()
-    if is_protected(target=target, room=room) and not can_moderate(user=actor, room=None):
+    if not may_act_on(actor=actor, target=target, room=room):
         raise NotAllowed()
     start = since_from(since)
     now = timezone.now()

@@ -20,6 +20,13 @@ def until_text(until) -> str:
     return gettext("until %(when)s") % {"when": date_format(localtime(until), "Y-m-d H:i T")}
 
 
+def with_reason(detail: str, reason: str) -> str:
+    """``detail``, followed by the moderator's reason when one was given."""
+    if not reason:
+        return detail
+    return gettext("%(detail)s Reason: %(reason)s") % {"detail": detail, "reason": reason}
+
+
 class InvalidModeration(ChatError):
     code = "invalid"
 
@@ -38,10 +45,7 @@ class Sanctioned(ChatError):
         if isinstance(until, str):  # as a channel-layer event carries it
             until = datetime.fromisoformat(until)
         self.until, self.reason, self.room = until, reason, room
-        detail = gettext(self.message) % {"until": until_text(until)}
-        if reason:
-            detail = gettext("%(detail)s Reason: %(reason)s") % {"detail": detail, "reason": reason}
-        super().__init__(detail)
+        super().__init__(with_reason(gettext(self.message) % {"until": until_text(until)}, reason))
 
     def fields(self) -> dict:
         return {
@@ -71,9 +75,7 @@ class Kicked(ChatError):
     def __init__(self, *, reason: str = "", room: str | None = None):
         self.reason, self.room = reason, room
         detail = gettext("A moderator removed you from this room. You may come back.")
-        if reason:
-            detail = gettext("%(detail)s Reason: %(reason)s") % {"detail": detail, "reason": reason}
-        super().__init__(detail)
+        super().__init__(with_reason(detail, reason))
 
     def fields(self) -> dict:
         return {"reason": self.reason, "room": self.room}

@@ -42,38 +42,31 @@ def _after_commit(call) -> None:
     transaction.on_commit(announce)
 
 
-def messages_deleted_announce(*, room_slug: str, ids: list[int]) -> None:
-    if not ids:
-        return
+def _room_frame_announce(*, room_slug: str, text: str) -> None:
+    """``text`` to everyone in the room, once the action has committed."""
 
     async def send():
-        await room_broadcast(
-            room_slug=room_slug, text=frame("message.deleted", room=room_slug, ids=ids)
-        )
+        await room_broadcast(room_slug=room_slug, text=text)
 
     _after_commit(send)
+
+
+def messages_deleted_announce(*, room_slug: str, ids: list[int]) -> None:
+    if ids:
+        text = frame("message.deleted", room=room_slug, ids=ids)
+        _room_frame_announce(room_slug=room_slug, text=text)
 
 
 def message_approved_announce(*, message) -> None:
     """A held message shown to everyone at last. Sent without its seq: every receiver has
     passed that number already (the held send announced the number alone)."""
     text = frame("message", message=message_payload(message))
-    room_slug = message.room.slug
-
-    async def send():
-        await room_broadcast(room_slug=room_slug, text=text)
-
-    _after_commit(send)
+    _room_frame_announce(room_slug=message.room.slug, text=text)
 
 
 def rules_announce(*, room) -> None:
     text = frame("room.rules", room=room.slug, rules=rules_payload(room))
-    room_slug = room.slug
-
-    async def send():
-        await room_broadcast(room_slug=room_slug, text=text)
-
-    _after_commit(send)
+    _room_frame_announce(room_slug=room.slug, text=text)
 
 
 def sanction_announce(

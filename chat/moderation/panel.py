@@ -3,7 +3,7 @@
 from chat.models import ModerationAction, Room, Sanction
 from chat.moderation.held import messages_held
 from chat.moderation.reports import reports_open
-from chat.moderation.roles import can_moderate, can_name_moderators, is_protected
+from chat.moderation.roles import can_moderate, can_name_moderators, is_protected, may_act_on
 from chat.payloads import message_payload, timestamp, user_payload
 
 LOG_SHOWN = 50
@@ -80,7 +80,7 @@ def person_card(*, viewer, target, room: Room) -> dict:
     }
     if can_moderate(user=viewer, room=room) and viewer.pk != target.pk:
         site = can_moderate(user=viewer, room=None)
-        card["can_moderate"] = site or not is_protected(target=target, room=room)
+        card["can_moderate"] = may_act_on(actor=viewer, target=target, room=room)
         card["can_moderate_site"] = site
         active = Sanction.objects.active().applying_to(room=room).filter(user=target)
         card["sanctions"] = [sanction_payload(s) for s in active.select_related("user", "room")]

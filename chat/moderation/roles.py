@@ -34,3 +34,9 @@ def can_name_moderators(*, user, room: Room) -> bool:
 def is_protected(*, target, room: Room | None) -> bool:
     """Whom a room's moderators cannot act on: site moderators and the room's owner."""
     return is_site_moderator(target) or (room is not None and is_room_owner(user=target, room=room))
+
+
+def may_act_on(*, actor, target, room: Room | None) -> bool:
+    """Whether ``actor``, a moderator of ``room``, may act on what ``target`` did or said:
+    a room's moderators not on its owner or on site staff; site moderators on anyone."""
+    return not is_protected(target=target, room=room) or is_site_moderator(actor)

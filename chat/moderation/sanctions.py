@@ -10,7 +10,7 @@ from chat.moderation.audit import audit_record
 from chat.moderation.durations import expiry_from
 from chat.moderation.errors import Banned, BannedFromSite, InvalidModeration, Muted, NotAllowed
 from chat.moderation.live import sanction_announce
-from chat.moderation.roles import can_moderate, is_protected
+from chat.moderation.roles import can_moderate, may_act_on
 
 
 def _acting_check(*, actor, target, room: Room | None) -> None:
@@ -19,7 +19,7 @@ def _acting_check(*, actor, target, room: Room | None) -> None:
     if target.pk == actor.pk:
         raise InvalidModeration(NotAllowed.detail)
     # A room's moderators cannot act on its owner or on site staff; site staff can.
-    if is_protected(target=target, room=room) and not can_moderate(user=actor, room=None):
+    if not may_act_on(actor=actor, target=target, room=room):
         raise NotAllowed()
 
 

@@ -17,7 +17,7 @@ from chat.moderation.devices import (
 from chat.moderation.errors import Sanctioned
 from chat.moderation.live import rules_payload
 from chat.moderation.roles import can_moderate
-from chat.moderation.sanctions import ban_active, sanction_error, sanctions_holding
+from chat.moderation.sanctions import sanction_error, sanctions_holding
 from chat.payloads import timestamp
 
 # A page that reconnects takes off its screen what was deleted this long ago or since.
@@ -36,18 +36,9 @@ class Standing:
 def standing_read(*, user, room: Room, scope) -> Standing:
     """Whether ``user`` (on this socket's browser and address) may be in ``room``, and what
     their page should know from the start. Records the browser and address for bans."""
-    browser = browser_from_scope(scope)
-    address = address_from_scope(scope)
-    device_seen(user=user, browser=browser, address=address)
+    device_seen(user=user, browser=browser_from_scope(scope), address=address_from_scope(scope))
     moderator = can_moderate(user=user, room=room)
-    # A moderator is held by a ban on their account only: another's ban must not lock them
-    # out through a shared address or a borrowed browser.
-    ban, mute = sanctions_holding(
-        room=room,
-        user=user,
-        browser_key="" if moderator else browser_key(browser),
-        address_key="" if moderator else address_key(address),
-    )
+    ban, mute = _sanctions_on(user=user, room=room, scope=scope, moderator=moderator)
     if ban is not None:
         return Standing(moderator, sanction_error(ban), None, {}, [])
     mute_payload = None
@@ -67,13 +58,19 @@ def legacy_login_check(*, user, room: Room, scope) -> bool:
     or this socket's browser or address, in ``room`` or site-wide. Whether the guest
     moderates the room (staff may name one a moderator in the admin)."""
     moderator = user is not None and can_moderate(user=user, room=room)
-    browser = browser_from_scope(scope)
-    ban = ban_active(
-        room=room,
-        user=user,
-        browser_key="" if moderator else browser_key(browser),
-        address_key="" if moderator else address_key(address_from_scope(scope)),
-    )
+    ban, _mute = _sanctions_on(user=user, room=room, scope=scope, moderator=moderator)
     if ban is not None:
         raise sanction_error(ban)
     return moderator
+
+
+def _sanctions_on(*, user, room: Room, scope, moderator: bool):
+    """The ban and the mute that hold ``user`` on this socket's browser and address. A
+    moderator is held by a ban on their account only: another's ban must not lock them out
+    through a shared address or a borrowed browser."""
+    return sanctions_holding(
+        room=room,
+        user=user,
+        browser_key="" if moderator else browser_key(browser_from_scope(scope)),
+        address_key="" if moderator else address_key(address_from_scope(scope)),
+    )
