@@ -22,15 +22,23 @@ def user_sockets_close(*, user_id: int) -> None:
 
 
 async def room_broadcast(
-    *, room_slug: str, text: str | None, seq: int | None = None, presence: bool = False
+    *,
+    room_slug: str,
+    text: str | None,
+    seq: int | None = None,
+    presence: bool = False,
+    access: bool = False,
 ) -> None:
     """``seq`` marks a message frame, so receivers can drop repeats and notice gaps (a
     ``text`` of None with a seq: a number taken by a message not shown to the room, held
     by the word filter); ``presence`` a presence frame, which receivers may gather into a
-    ``presence.batch``."""
+    ``presence.batch``; ``access`` (no text) that who may read the room changed: every
+    socket in it asks again whether its user still may (chat/sockets/fanout.py)."""
     event = {"type": FRAME_EVENT, "text": text}
     if seq is not None:
         event["seq"] = seq
     if presence:
         event["presence"] = True
+    if access:
+        event["access"] = True
     await get_channel_layer().group_send(room_group(room_slug), event)

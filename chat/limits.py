@@ -101,6 +101,22 @@ async def history_rate_take(*, user_id: int) -> float | None:
     )
 
 
+async def reaction_rate_take(*, user_id: int) -> float | None:
+    """Count one reaction added or taken back: a click is cheap, a toggling script is not."""
+    return await _rate_take(
+        user_id=f"reactions:{user_id}",
+        limit=settings.CHAT_RATE_LIMIT_REACTIONS,
+        window=settings.CHAT_RATE_LIMIT_SECONDS,
+    )
+
+
+async def typing_rate_take(*, user_id: int, room_id: int) -> float | None:
+    """One "typing" notice per user and room per CHAT_TYPING_EVERY_SECONDS, across tabs."""
+    return await _rate_take(
+        user_id=f"typing:{room_id}:{user_id}", limit=1, window=settings.CHAT_TYPING_EVERY_SECONDS
+    )
+
+
 async def _rate_take(*, user_id: int | str, limit: int, window: float) -> float | None:
     allowance = {"user_id": user_id, "limit": limit, "window": window}
     if settings.REDIS_URL:

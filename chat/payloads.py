@@ -21,10 +21,42 @@ def user_payload(user) -> dict:
 
 
 def room_payload(room: Room) -> dict:
-    return {"slug": room.slug, "title": room.title}
+    return {"slug": room.slug, "title": room.title, "kind": room.kind}
+
+
+REPLY_EXCERPT_LENGTH = 100
+
+
+def reply_payload(original: Message | None) -> dict | None:
+    """The quote of the message a reply answers: who, and how it started."""
+    if original is None:
+        return None
+    deleted = original.deleted_at is not None
+    return {
+        "id": original.pk,
+        "author": user_payload(original.author),
+        "excerpt": "" if deleted else original.body[:REPLY_EXCERPT_LENGTH],
+        "deleted": deleted,
+    }
+
+
+def reactions_payload(reactions) -> list[dict]:
+    """Reactions grouped by emoji, in the order each emoji was first given."""
+    by_emoji: dict[str, list[dict]] = {}
+    for reaction in sorted(reactions, key=lambda reaction: reaction.pk):
+        by_emoji.setdefault(reaction.emoji, []).append(
+            {"id": reaction.user_id, "name": reaction.user.get_username()}
+        )
+    return [{"emoji": emoji, "users": users} for emoji, users in by_emoji.items()]
+
+
+def mention_payload(mention) -> dict:
+    return {"id": mention.user_id, "name": mention.user.get_username(), "text": mention.text}
 
 
 def message_payload(message: Message) -> dict:
+    """A message as pages see it. Load it with ``Message.objects.for_payload()`` (or as
+    message_save returns it): its replies, reactions and mentions then cost no query."""
     payload = {
         "id": message.pk,
         "seq": message.seq,
@@ -33,6 +65,10 @@ def message_payload(message: Message) -> dict:
         "body": message.body,
         "created": timestamp(message.created),
         "client_msg_id": message.client_msg_id,
+        "edited": timestamp(message.edited_at) if message.edited_at else None,
+        "reply_to": reply_payload(message.reply_to) if message.reply_to_id else None,
+        "mentions": [mention_payload(mention) for mention in message.mentions.all()],
+        "reactions": reactions_payload(message.reactions.all()),
     }
     # Only moderators' history holds these (and an author's own held messages).
     if message.deleted_at is not None:

@@ -8,6 +8,13 @@ def room_get(*, slug: str) -> Room | None:
     return Room.objects.filter(slug=slug).first()
 
 
+def _readable(*, room: Room, viewer, moderator: bool):
+    messages = Message.objects.in_room(room).for_payload()
+    if viewer is None:
+        return messages.visible()
+    return messages.visible_to(viewer, moderator=moderator)
+
+
 def messages_page(
     *,
     room: Room,
@@ -23,11 +30,7 @@ def messages_page(
     it ends right before ``before_id``, or at the newest message. What ``viewer`` may see:
     moderators deleted and held messages too, an author their own held ones.
     """
-    messages = Message.objects.in_room(room).with_author().select_related("room")
-    if viewer is None:
-        messages = messages.visible()
-    else:
-        messages = messages.visible_to(viewer, moderator=moderator)
+    messages = _readable(room=room, viewer=viewer, moderator=moderator)
     if after_id is not None:
         page = list(messages.after(after_id).order_by("id")[: limit + 1])
         return page[:limit], len(page) > limit
@@ -36,6 +39,23 @@ def messages_page(
     page = list(messages.order_by("-id")[: limit + 1])
     has_more = len(page) > limit
     return list(reversed(page[:limit])), has_more
+
+
+def messages_around(
+    *, room: Room, around_id: int, limit: int, viewer=None, moderator: bool = False
+) -> tuple[list[Message], bool, bool]:
+    """The page of history around ``around_id`` (a jump to a reply's original or a search
+    result): about half before it, the message itself if ``viewer`` may see it, the rest
+    after; and whether older and newer messages lie beyond the page."""
+    messages = _readable(room=room, viewer=viewer, moderator=moderator)
+    older_wanted = limit // 2
+    older = list(messages.filter(id__lt=around_id).order_by("-id")[: older_wanted + 1])
+    has_more = len(older) > older_wanted
+    older = list(reversed(older[:older_wanted]))
+    newer_wanted = limit - len(older)
+    newer = list(messages.filter(id__gte=around_id).order_by("id")[: newer_wanted + 1])
+    has_newer = len(newer) > newer_wanted
+    return older + newer[:newer_wanted], has_more, has_newer
 
 
 def room_last_seq(*, room: Room) -> int:
@@ -58,8 +78,7 @@ def room_catch_up(*, room: Room, after_id: int | None, limit: int) -> tuple[int,
         .visible()
         .after(after_id)
         .filter(seq__lte=last_seq)
-        .with_author()
-        .select_related("room")
+        .for_payload()
         .order_by("seq")[: limit + 1]
     )
     if len(missed) > limit:
@@ -73,8 +92,7 @@ def messages_between(*, room: Room, after_seq: int, before_seq: int) -> list[dic
         Message.objects.in_room(room)
         .visible()
         .filter(seq__gt=after_seq, seq__lt=before_seq)
-        .with_author()
-        .select_related("room")
+        .for_payload()
         .order_by("seq")
     )
     return [message_payload(message) for message in missed]

@@ -9,9 +9,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from chat.access.direct import direct_send_check
+from chat.attention.notify import message_notify
 from chat.broadcast import room_broadcast
 from chat.errors import BodyTooLong, ChatError, EmptyBody, RateLimited
 from chat.limits import message_rate_take, room_allowance_check
+from chat.messaging.mentions import mentions_find, mentions_save, payload_cache
+from chat.messaging.replies import reply_target
 from chat.models import Message, Room
 from chat.moderation.filters import FilterOutcome, filter_apply
 from chat.moderation.rules import send_check
@@ -48,14 +52,23 @@ def room_seq_take(*, room: Room) -> int:
 
 
 def message_save(
-    *, room: Room, author, body: str, client_msg_id: str | None = None, held: bool = False
+    *,
+    room: Room,
+    author,
+    body: str,
+    client_msg_id: str | None = None,
+    held: bool = False,
+    reply_to: Message | None = None,
 ) -> tuple[Message, bool]:
-    """Save a message numbered in its room, in its own transaction: the message and True, or,
-    for a resend of a ``client_msg_id`` this author used before, the earlier message and False.
+    """Save a message numbered in its room, in its own transaction, with the people it
+    mentions: the message and True, or, for a resend of a ``client_msg_id`` this author used
+    before, the earlier message and False.
 
     The insert comes first and the unique constraint on (author, client_msg_id) catches the
-    resend: two statements (UPDATE … RETURNING, INSERT) for a new message, the common case.
+    resend: two statements (UPDATE … RETURNING, INSERT) for a new message, the common case;
+    a body with an "@" adds a lookup, and an insert when it names someone.
     """
+    found = mentions_find(body=body)
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -64,8 +77,11 @@ def message_save(
                 body=body,
                 client_msg_id=client_msg_id,
                 held=held,
+                reply_to=reply_to,
                 seq=room_seq_take(room=room),
             )
+            mentions_save(message=message, found=found)
+            payload_cache(message)["reactions"] = []
     except IntegrityError:
         if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
             return sent, False
@@ -83,17 +99,26 @@ def message_screen(*, room: Room, author, body: str, moderator: bool) -> FilterO
     """The room's rules and the word filter on one send (chat/moderation/): refused with
     their error, or the body to save and whether it is held."""
     send_check(room=room, author=author, moderator=moderator)
+    direct_send_check(room=room, author=author)
     return filter_apply(room=room, author=author, body=body, moderator=moderator)
 
 
 def message_accept(
-    *, room: Room, author, body: str, client_msg_id: str | None, moderator: bool
+    *,
+    room: Room,
+    author,
+    body: str,
+    client_msg_id: str | None,
+    moderator: bool,
+    reply_to_id: int | None = None,
 ) -> tuple[Message, bool]:
     """Screen and save a send in one trip to the database thread: ``message_save``'s answer.
     A refused resend of a message saved before returns that message: a mute, a filter entry
-    or slow mode added since takes back nothing that was acknowledged."""
+    or slow mode added since (or the deletion of the message it answers) takes back nothing
+    that was acknowledged."""
     try:
         screened = message_screen(room=room, author=author, body=body, moderator=moderator)
+        reply_to = reply_target(room=room, reply_to_id=reply_to_id)
     except ChatError:
         if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
             return sent, False
@@ -104,6 +129,7 @@ def message_accept(
         body=screened.body,
         client_msg_id=client_msg_id,
         held=screened.held,
+        reply_to=reply_to,
     )
 
 
@@ -114,6 +140,7 @@ async def message_send(
     body: str,
     client_msg_id: str | None = None,
     moderator: bool = False,
+    reply_to_id: int | None = None,
 ) -> Message:
     """Save a message, then announce it to the room: its transaction has committed by then.
 
@@ -134,7 +161,12 @@ async def message_send(
             return sent
         raise RateLimited(retry_after)
     message, new = await database_sync_to_async(message_accept)(
-        room=room, author=author, body=body, client_msg_id=client_msg_id, moderator=moderator
+        room=room,
+        author=author,
+        body=body,
+        client_msg_id=client_msg_id,
+        moderator=moderator,
+        reply_to_id=reply_to_id,
     )
     if new:
         await message_announce(message=message, room=room)
@@ -147,6 +179,8 @@ async def message_announce(*, message: Message, room: Room) -> None:
         await room_broadcast(room_slug=room.slug, text=text, seq=message.seq)
     except Exception:
         logger.exception("announcing message %s in room %s failed", message.pk, room.slug)
+    if not message.held:
+        await message_notify(message=message, room=room)
 
 
 def room_create(*, creator, title: str, slug: str = "") -> Room:

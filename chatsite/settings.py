@@ -290,10 +290,21 @@ CHAT_MESSAGE_MAX_LENGTH = env.int("CHAT_MESSAGE_MAX_LENGTH", default=4000)
 CHAT_HISTORY_PAGE_SIZE = env.int("CHAT_HISTORY_PAGE_SIZE", default=50)
 CHAT_RATE_LIMIT_MESSAGES = env.int("CHAT_RATE_LIMIT_MESSAGES", default=20)
 CHAT_RATE_LIMIT_SECONDS = env.float("CHAT_RATE_LIMIT_SECONDS", default=10.0)
+# Reactions added or taken back per user in the same window as messages.
+CHAT_RATE_LIMIT_REACTIONS = env.int("CHAT_RATE_LIMIT_REACTIONS", default=30)
+# "Alice is typing…": at most one notice per user per this many seconds, and none in rooms
+# with more people online than CHAT_TYPING_MAX_ONLINE.
+CHAT_TYPING_EVERY_SECONDS = env.float("CHAT_TYPING_EVERY_SECONDS", default=3.0)
+CHAT_TYPING_MAX_ONLINE = env.int("CHAT_TYPING_MAX_ONLINE", default=50)
+# How long after sending a message its author may still edit it.
+CHAT_EDIT_WINDOW_MINUTES = env.int("CHAT_EDIT_WINDOW_MINUTES", default=15)
 # History pages one user may ask for per window, across connections (rate_limited past it).
 CHAT_HISTORY_RATE_LIMIT_PAGES = env.int("CHAT_HISTORY_RATE_LIMIT_PAGES", default=30)
 CHAT_HISTORY_RATE_LIMIT_SECONDS = env.float("CHAT_HISTORY_RATE_LIMIT_SECONDS", default=10.0)
 CHAT_BACKFILL_LIMIT = env.int("CHAT_BACKFILL_LIMIT", default=500)
+# Searches (or further pages of results) one user may ask for per window (chat/search.py).
+CHAT_SEARCH_RATE_LIMIT_QUERIES = env.int("CHAT_SEARCH_RATE_LIMIT_QUERIES", default=20)
+CHAT_SEARCH_RATE_LIMIT_SECONDS = env.float("CHAT_SEARCH_RATE_LIMIT_SECONDS", default=60.0)
 # Frames a socket may have waiting to be written before it is closed as too slow (1013);
 # its page reconnects and reads what it missed.
 CHAT_SOCKET_BACKLOG_FRAMES = env.int("CHAT_SOCKET_BACKLOG_FRAMES", default=1000)

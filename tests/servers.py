@@ -71,6 +71,22 @@ class LiveServer:
             raise RuntimeError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
         self._migrated = True
 
+    def shell(self, code: str) -> str:
+        """Run ``code`` in ``manage.py shell`` against this server's database and settings
+        (to set up what no page can, e.g. back-dated messages); its output."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py shell failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
     def start(self) -> str:
         if self.process is not None and self.process.poll() is None:
             return self.url

@@ -40,7 +40,7 @@ async def test_welcome_names_me_the_room_and_who_is_online(user, lobby):
     communicator, welcome = await joined(user)
     assert welcome["me"]["name"] == user.username
     assert welcome["me"]["avatar"].endswith(".svg")
-    assert welcome["room"] == {"slug": "lobby", "title": "Lobby"}
+    assert welcome["room"] == {"slug": "lobby", "title": "Lobby", "kind": "public"}
     assert [entry["user"]["id"] for entry in welcome["online"]] == [user.pk]
     assert welcome["count"] == 1
     await communicator.disconnect()

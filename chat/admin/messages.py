@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chat.models import Message, ModerationAction
+from chat.models import Message, MessageRevision, ModerationAction, Reaction, Room
 from chat.moderation.audit import audit_record
 from chat.moderation.deletion import message_delete, messages_purge
 from chat.moderation.errors import InvalidModeration, NotAllowed
@@ -45,6 +45,31 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RevisionInline(ReadOnlyInline):
+    """What the message said before each edit: the room sees only the latest text."""
+
+    model = MessageRevision
+    fields = ["replaced_at", "body"]
+    readonly_fields = fields
+
+
+class ReactionInline(ReadOnlyInline):
+    model = Reaction
+    fields = ["emoji", "user", "created"]
+    readonly_fields = fields
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     list_display = ["id", "room", "author", "created", "excerpt", "is_deleted", "held"]
@@ -53,10 +78,13 @@ class MessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     ordering = ["-id"]
     list_select_related = ["room", "author"]
-    raw_id_fields = ["author"]
+    raw_id_fields = ["author", "reply_to"]
+    inlines = [RevisionInline, ReactionInline]
     # Held and deleted change only through the actions, which tell open pages.
     readonly_fields = [
         "created",
+        "edited_at",
+        "changed_at",
         "client_msg_id",
         "held",
         "deleted_at",
@@ -64,6 +92,12 @@ class MessageAdmin(admin.ModelAdmin):
         "delete_reason",
     ]
     actions = ["remove_selected", "approve_selected"]
+
+    def get_queryset(self, request):
+        """Direct messages are their two people's: staff read one only once it is reported
+        (the report's message links here)."""
+        queryset = super().get_queryset(request)
+        return queryset.exclude(room__kind=Room.DIRECT, reports__isnull=True)
 
     @admin.display(description=_("body"))
     def excerpt(self, message: Message) -> str:

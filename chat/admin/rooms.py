@@ -33,15 +33,18 @@ class RoomForm(forms.ModelForm):
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
     form = RoomForm
-    list_display = ["title", "slug", "creator", "created", "message_count", *RULE_FIELDS]
-    list_filter = ["read_only", "guests_read_only"]
+    list_display = ["title", "slug", "kind", "creator", "created", "message_count", *RULE_FIELDS]
+    list_filter = ["kind", "read_only", "guests_read_only"]
+    # Who may read a room changes on its page (chat/access/), which closes the pages of
+    # people let out; here it is only shown.
+    readonly_fields = ["kind"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     # Raw ids, not a two-list picker: every guest is a user, so the picker would list
     # thousands of names.
     raw_id_fields = ["creator", "moderators"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "creator", "moderators"]}),
+        (None, {"fields": ["title", "slug", "kind", "creator", "moderators"]}),
         (_("Rules"), {"fields": RULE_FIELDS}),
     ]
 

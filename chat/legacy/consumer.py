@@ -92,6 +92,9 @@ class LegacyConsumer(
                 await self.send(text_data=system_frame(_("There is no room at this address.")))
                 await self.close(code=CLOSE_ROOM_NOT_FOUND)
                 return
+            if not self.room.is_public:
+                await self._refuse_private()
+                return
             await self.send(text_data=handshake_frame())
         # A socket that never logs in holds a place for nothing: it gets a deadline.
         self.deadline = asyncio.get_running_loop().call_later(
@@ -159,6 +162,13 @@ class LegacyConsumer(
         """Staff deactivated this guest (chat/signals.py): the socket closes at once."""
         await self.close(code=CLOSE_NOT_AUTHENTICATED)
 
+    async def chat_notify(self, event):
+        """A direct message or a mention for this user (chat/attention/notify.py): the room
+        page's; the old page is only ever in public rooms, where it reads the line anyway."""
+
+    async def chat_read(self, event):
+        """The user read further in some room, on another page: the old page keeps no count."""
+
     async def chat_sanction(self, event):
         """A moderator acted on this guest (chat/moderation/live.py), here or site-wide."""
         if self.me is None or event["room"] not in (None, self.room.slug):
@@ -169,6 +179,21 @@ class LegacyConsumer(
                 await self.close(code=CLOSE_BANNED if event["action"] == "ban" else CLOSE_KICKED)
             else:
                 await self.send_quietly(system_frame(sanction_text(event)))
+
+    async def _refuse_private(self) -> None:
+        """Private rooms and direct conversations are the room page's: the old page has no
+        way to prove who it is, so it is told in its words and closed (as for no room)."""
+        await self.send(
+            text_data=system_frame(_("This room is private: open it on the site's room page."))
+        )
+        await self.close(code=CLOSE_ROOM_NOT_FOUND)
+
+    async def _recheck(self) -> None:
+        """Who may read the room changed: if it is private now, the old page leaves it."""
+        room = await database_sync_to_async(selectors.room_get)(slug=self.room.slug)
+        if room is None or not room.is_public:
+            with translation.override(self.language):
+                await self._refuse_private()
 
     async def retell(self, new_text: str) -> None:
         """A new-protocol frame for the room, retold in the old page's words (or not at all)."""
@@ -215,7 +240,7 @@ class LegacyConsumer(
         self.user, self.me, self.moderator = user, me, moderator
         self.deadline.cancel()
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
-        self.feed = SocketFeed(write=self.retell, close=self.close_with)
+        self.feed = SocketFeed(write=self.retell, close=self.close_with, recheck=self._recheck)
         await room_feed_add(room=self.room, feed=self.feed)
         # The old page has no history: it starts at whatever is said next.
         backlog = await backlog_read(room=self.room, after_id=None)

@@ -159,6 +159,8 @@ def system_frame(text: str) -> str:
 def moderation_text(data: dict) -> str:
     """A room's ``message.deleted`` or ``room.rules`` frame in words, for the old page."""
     if data["type"] == "message.deleted":
+        if data.get("by_author"):
+            return _("A message was deleted by its author.")
         count = len(data["ids"])
         return ngettext(
             "A moderator removed a message.", "A moderator removed %(count)d messages.", count

@@ -59,6 +59,15 @@ class Profile(models.Model):
 
 
 class Room(models.Model):
+    PUBLIC = "public"
+    PRIVATE = "private"
+    DIRECT = "direct"
+    KINDS = [
+        (PUBLIC, _("public")),
+        (PRIVATE, _("private")),
+        (DIRECT, _("direct conversation")),
+    ]
+
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     title = models.CharField(_("title"), max_length=100)
     creator = models.ForeignKey(
@@ -94,6 +103,13 @@ class Room(models.Model):
     guests_read_only = models.BooleanField(
         _("guests read-only"), default=False, help_text=_("Guests may read but not post.")
     )
+    # Public: anyone logged in may read it. Private and direct: only its members
+    # (chat/access.py), and a direct conversation has exactly two.
+    kind = models.CharField(_("kind"), max_length=8, choices=KINDS, default=PUBLIC)
+    # A direct conversation's two user ids, "low:high": one conversation per pair.
+    direct_key = models.CharField(
+        _("direct pair"), max_length=48, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["created", "id"]
@@ -103,6 +119,14 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind == self.PUBLIC
+
+    @property
+    def is_direct(self) -> bool:
+        return self.kind == self.DIRECT
 
 
 class MessageQuerySet(models.QuerySet):
@@ -117,6 +141,16 @@ class MessageQuerySet(models.QuerySet):
 
     def with_author(self) -> "MessageQuerySet":
         return self.select_related("author__profile")
+
+    def for_payload(self) -> "MessageQuerySet":
+        """With what chat.payloads.message_payload reads: two queries per page for the
+        reactions and mentions, none per message."""
+        return self.select_related(
+            "author__profile", "room", "reply_to__author__profile"
+        ).prefetch_related(
+            models.Prefetch("reactions", queryset=Reaction.objects.select_related("user")),
+            models.Prefetch("mentions", queryset=Mention.objects.select_related("user")),
+        )
 
     def visible(self) -> "MessageQuerySet":
         """What everyone sees: neither deleted nor held by the word filter."""
@@ -165,6 +199,18 @@ class Message(models.Model):
     delete_reason = models.CharField(_("reason for deletion"), max_length=200, blank=True)
     # Held by the word filter: shown to its author and to moderators until one approves it.
     held = models.BooleanField(_("held for review"), default=False)
+    # The message it answers. A purged original leaves the reply without its quote.
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # The last edit or reaction: a page that reconnects is sent what changed while it was away.
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True, db_index=True)
 
     objects = MessageQuerySet.as_manager()
 
@@ -186,6 +232,8 @@ class Message(models.Model):
         return f"{self.author} in {self.room}: {self.body[:40]}"
 
 
+from chat.models.access import Block, ReadPosition, RoomInvite, RoomMember  # noqa: E402
+from chat.models.messages import Mention, MessageRevision, Reaction  # noqa: E402
 from chat.models.moderation import (  # noqa: E402  (they refer to the models above)
     ModerationAction,
     Report,
@@ -194,11 +242,18 @@ from chat.models.moderation import (  # noqa: E402  (they refer to the models ab
 )
 
 __all__ = [
+    "Block",
+    "Mention",
     "Message",
+    "MessageRevision",
     "ModerationAction",
     "Profile",
+    "Reaction",
+    "ReadPosition",
     "Report",
     "Room",
+    "RoomInvite",
+    "RoomMember",
     "Sanction",
     "WordFilter",
 ]

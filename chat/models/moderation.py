@@ -139,6 +139,7 @@ class ModerationAction(models.Model):
     """The audit log: one row per moderation action, never edited."""
 
     DELETE = "delete"
+    DELETE_OWN = "delete_own"
     REMOVE_RECENT = "remove_recent"
     KICK = "kick"
     MUTE = "mute"
@@ -153,6 +154,7 @@ class ModerationAction(models.Model):
     MODERATOR_REMOVE = "moderator_remove"
     ACTIONS = [
         (DELETE, _("deleted a message")),
+        (DELETE_OWN, _("deleted their own message")),
         (REMOVE_RECENT, _("removed recent messages")),
         (KICK, _("kicked")),
         (MUTE, _("muted")),

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from chat.messaging.errors import MessageNotFound
 from chat.models import Message, ModerationAction, Room
 from chat.moderation.audit import audit_record
 from chat.moderation.durations import since_from
@@ -17,12 +18,17 @@ def message_delete(
     *, actor, message: Message, reason: str = "", action: str = ModerationAction.DELETE
 ) -> Message:
     """Soft-delete ``message``: gone from every page and from everyone's history but
-    moderators'; who, when and why are kept."""
-    if not can_moderate(user=actor, room=message.room):
-        raise NotAllowed()
-    # A room's moderators cannot take back what its owner or site staff said; staff can.
+    moderators'; who, when and why are kept. Its author may delete it too, as a moderator
+    would, and the audit log says so."""
     own = message.author_id == actor.pk
-    if not own and not may_act_on(actor=actor, target=message.author, room=message.room):
+    if own:
+        if action == ModerationAction.DELETE:
+            action = ModerationAction.DELETE_OWN
+    # A room's moderators cannot take back what its owner or site staff said; staff can.
+    elif not (
+        can_moderate(user=actor, room=message.room)
+        and may_act_on(actor=actor, target=message.author, room=message.room)
+    ):
         raise NotAllowed()
     if message.deleted_at is not None:
         return message
@@ -30,7 +36,8 @@ def message_delete(
         message.deleted_at = timezone.now()
         message.deleted_by = actor
         message.delete_reason = reason
-        message.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+        message.changed_at = message.deleted_at
+        message.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "changed_at"])
         audit_record(
             actor=actor,
             action=action,
@@ -39,8 +46,22 @@ def message_delete(
             message=message,
             reason=reason,
         )
-        messages_deleted_announce(room_slug=message.room.slug, ids=[message.pk])
+        messages_deleted_announce(room_slug=message.room.slug, ids=[message.pk], by_author=own)
     return message
+
+
+def message_delete_in_room(*, actor, room: Room, message_id: int) -> Message:
+    """The socket's ``message.delete``: a message of ``room`` its author or a moderator takes
+    back. One already deleted is not found, as for everyone but moderators."""
+    message = (
+        Message.objects.in_room(room)
+        .filter(pk=message_id, deleted_at__isnull=True)
+        .select_related("author", "room")
+        .first()
+    )
+    if message is None:
+        raise MessageNotFound()
+    return message_delete(actor=actor, message=message)
 
 
 def messages_remove_recent(

@@ -14,8 +14,7 @@ def messages_held(*, room: Room):
     return (
         Message.objects.in_room(room)
         .filter(held=True, deleted_at__isnull=True)
-        .with_author()
-        .select_related("room")
+        .for_payload()
         .order_by("id")
     )
 
@@ -42,6 +41,8 @@ def held_approve(*, actor, message: Message) -> Message:
 
 def held_drop(*, actor, message: Message, reason: str = "") -> Message:
     """Refuse a held message: deleted as a moderator deletes, so its author's page is told."""
+    if not can_moderate(user=actor, room=message.room):
+        raise NotAllowed()
     if not message.held:
         raise InvalidModeration()
     return message_delete(actor=actor, message=message, reason=reason, action=ModerationAction.DROP)

@@ -51,9 +51,11 @@ def _room_frame_announce(*, room_slug: str, text: str) -> None:
     _after_commit(send)
 
 
-def messages_deleted_announce(*, room_slug: str, ids: list[int]) -> None:
+def messages_deleted_announce(*, room_slug: str, ids: list[int], by_author: bool = False) -> None:
+    """``by_author``: the author took their own message back (the old page words it so)."""
     if ids:
-        text = frame("message.deleted", room=room_slug, ids=ids)
+        fields = {"by_author": True} if by_author else {}
+        text = frame("message.deleted", room=room_slug, ids=ids, **fields)
         _room_frame_announce(room_slug=room_slug, text=text)
 
 

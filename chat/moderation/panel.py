@@ -1,6 +1,6 @@
 """What the page's moderation panel and person card show (reads only)."""
 
-from chat.models import ModerationAction, Room, Sanction
+from chat.models import Block, ModerationAction, Room, Sanction
 from chat.moderation.held import messages_held
 from chat.moderation.reports import reports_open
 from chat.moderation.roles import can_moderate, can_name_moderators, is_protected, may_act_on
@@ -77,6 +77,8 @@ def person_card(*, viewer, target, room: Room) -> dict:
             and not is_protected(target=target, room=room)
         ),
         "named_moderator": room.moderators.filter(pk=target.pk).exists(),
+        # For "Message privately" and "Block": whether the viewer blocks this person.
+        "blocked": Block.objects.filter(user=viewer, blocked=target).exists(),
     }
     if can_moderate(user=viewer, room=room) and viewer.pk != target.pk:
         site = can_moderate(user=viewer, room=None)

@@ -36,7 +36,13 @@ def report_create(*, reporter, message: Message, reason: str = "") -> Report:
 def reports_open(*, room: Room):
     return (
         Report.objects.filter(message__room=room, resolution=Report.OPEN)
-        .select_related("message__author__profile", "reporter", "message__room")
+        .select_related(
+            "message__author__profile",
+            "reporter",
+            "message__room",
+            "message__reply_to__author__profile",
+        )
+        .prefetch_related("message__reactions__user", "message__mentions__user")
         .order_by("created", "id")
     )
 

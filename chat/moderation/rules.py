@@ -44,9 +44,10 @@ def room_rules_set(
     return room
 
 
-def send_check(*, room: Room, author, moderator: bool) -> None:
+def send_check(*, room: Room, author, moderator: bool, slow_mode: bool = True) -> None:
     """Refuse a send the room's rules or a mute forbid (read from the database now, so that
-    a change takes effect on the next send, on every process). Moderators pass all but mutes."""
+    a change takes effect on the next send, on every process). Moderators pass all but mutes.
+    An edit says nothing new, so slow mode (``slow_mode`` False) does not count it."""
     rules = Room.objects.values("read_only", "guests_read_only", "slow_mode_seconds").get(
         pk=room.pk
     )
@@ -60,7 +61,7 @@ def send_check(*, room: Room, author, moderator: bool) -> None:
     if rules["guests_read_only"] and (profile is None or profile.is_guest):
         raise GuestsReadOnly()
     every = rules["slow_mode_seconds"]
-    if every:
+    if every and slow_mode:
         wait = allowance_take(key=f"slow:{room.pk}:{author.pk}", limit=1, window=float(every))
         if wait is not None:
             raise SlowMode(wait, every=every)

@@ -10,20 +10,35 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from chat import selectors, services
+from chat import selectors
+from chat.access.rules import room_readable
 from chat.broadcast import user_group
-from chat.errors import ChatError, HistoryRateLimited, ServerError
+from chat.errors import ChatError, ServerError
 from chat.infra.json_logging import log_event
-from chat.limits import frame_too_big, history_rate_take
+from chat.limits import frame_too_big
+from chat.messaging.changes import changes_read
 from chat.moderation.errors import sanction_event_error
 from chat.moderation.sockets import standing_read
-from chat.payloads import frame, message_payload, room_payload, timestamp, user_payload
+from chat.payloads import frame, room_payload, user_payload
 from chat.presence.tracker import (
     ConnectionCapReached,
     presence_announce,
     presence_enter,
 )
-from chat.realtime.protocol import ID_MAX, FetchHistory, Ping, SendMessage, client_frame_parse
+from chat.realtime.attention import AttentionFrames
+from chat.realtime.message_commands import MessageCommands
+from chat.realtime.protocol import (
+    ID_MAX,
+    ChangeReaction,
+    DeleteMessage,
+    EditMessage,
+    FetchHistory,
+    MarkRead,
+    Ping,
+    SendMessage,
+    Typing,
+    client_frame_parse,
+)
 from chat.sockets.addresses import FewSocketsPerAddress
 from chat.sockets.close_codes import (
     CLOSE_BANNED,
@@ -61,7 +76,12 @@ def _after_id(scope) -> int | None:
 
 
 class ChatConsumer(
-    FewSocketsPerAddress, LeavesOnAnyExit, NoDatabaseHopPerEvent, AsyncWebsocketConsumer
+    MessageCommands,
+    AttentionFrames,
+    FewSocketsPerAddress,
+    LeavesOnAnyExit,
+    NoDatabaseHopPerEvent,
+    AsyncWebsocketConsumer,
 ):
     room = None
     me: dict | None = None
@@ -80,6 +100,7 @@ class ChatConsumer(
             return
         room, self.user = await self._load(self.scope["url_route"]["kwargs"]["slug"], user)
         if room is None:
+            # A private room or a conversation its user is no member of looks the same.
             await self.close(code=CLOSE_ROOM_NOT_FOUND)
             return
         standing = await database_sync_to_async(standing_read)(
@@ -93,7 +114,10 @@ class ChatConsumer(
             return
         self.moderator = standing.moderator
         self.room, self.me = room, user_payload(self.user)
-        self.feed = SocketFeed(write=self.send_quietly, close=self.close_with)
+        attention = await database_sync_to_async(self._attention)()
+        self.feed = SocketFeed(
+            write=self.send_quietly, close=self.close_with, recheck=self._recheck
+        )
         # Join the room before reading the backlog: between the two, every message is
         # in one or the other (the feed drops the overlap).
         await room_feed_add(room=room, feed=self.feed)
@@ -122,11 +146,17 @@ class ChatConsumer(
                 rules=standing.rules,
                 muted=standing.mute,
                 deleted=standing.deleted,
+                edit_window_seconds=settings.CHAT_EDIT_WINDOW_MINUTES * 60,
+                **attention,
             )
         )
-        backlog = await backlog_read(room=room, after_id=_after_id(self.scope))
+        after_id = _after_id(self.scope)
+        backlog = await backlog_read(room=room, after_id=after_id)
         for text in backlog.frames:
             await self.send(text_data=text)
+        if after_id is not None and backlog.complete:
+            for text in await changes_read(room=room, up_to_id=after_id):
+                await self.send(text_data=text)
         await self.send(text_data=frame("synced", complete=backlog.complete))
         self.feed.start(last_seq=backlog.last_seq)
         if first:
@@ -163,23 +193,36 @@ class ChatConsumer(
             await self._receive(text_data, bytes_data)
 
     async def _receive(self, text_data, bytes_data):
-        client_msg_id = None
+        client_msg_id = message_id = command = None
         try:
             command = client_frame_parse(text=text_data, binary=bytes_data)
+            message_id = getattr(command, "message_id", None)
             if isinstance(command, SendMessage):
                 client_msg_id = command.client_msg_id
                 await self._send_message(command)
             elif isinstance(command, FetchHistory):
                 await self._send_history(command)
+            elif isinstance(command, EditMessage):
+                await self._edit(command)
+            elif isinstance(command, DeleteMessage):
+                await self._delete(command)
+            elif isinstance(command, ChangeReaction):
+                await self._react(command)
+            elif isinstance(command, MarkRead):
+                await self._mark_read(command.seq)
+            elif isinstance(command, Typing):
+                await self._typing()
             elif isinstance(command, Ping):
                 await self.send(text_data=frame("pong"))
         except ChatError as error:
             if error.code == "rate_limited":
                 log_event(logger, "rate_limited", user=self.me["id"], room=self.room.slug)
-            await self._send_error(error, client_msg_id or error.client_msg_id)
+            # A refused reaction names its emoji: which of the page's clicks to undo.
+            extra = {"emoji": command.emoji} if isinstance(command, ChangeReaction) else {}
+            await self._send_error(error, client_msg_id or error.client_msg_id, message_id, extra)
         except Exception:
             frame_failed(logger, user=self.me["id"], room=self.room.slug)
-            await self._send_error(ServerError(), client_msg_id)
+            await self._send_error(ServerError(), client_msg_id, message_id)
 
     async def chat_logout(self, event):
         """The user logged out somewhere: their sessions' sockets close too."""
@@ -199,56 +242,25 @@ class ChatConsumer(
             elif action == "unmute":
                 await self.send(text_data=frame("moderation.unmuted", room=event["room"]))
 
-    async def _send_message(self, command: SendMessage):
-        with self.feed.held():
-            message = await services.message_send(
-                room=self.room,
-                author=self.user,
-                body=command.body,
-                client_msg_id=command.client_msg_id,
-                moderator=self.moderator,
-            )
-            fields = {"held": True} if message.held else {}
-            await self.send(
-                text_data=frame(
-                    "ack",
-                    client_msg_id=command.client_msg_id,
-                    id=message.pk,
-                    seq=message.seq,
-                    created=timestamp(message.created),
-                    **fields,
-                )
-            )
-
-    async def _send_history(self, command: FetchHistory):
-        wait = await history_rate_take(user_id=self.me["id"])
-        if wait is not None:
-            raise HistoryRateLimited(wait)
-        messages, has_more = await database_sync_to_async(selectors.messages_page)(
-            room=self.room,
-            before_id=command.before_id,
-            after_id=command.after_id,
-            limit=command.limit,
-            viewer=self.user,
-            moderator=self.moderator,
-        )
-        await self.send(
-            text_data=frame(
-                "history",
-                messages=[message_payload(message) for message in messages],
-                has_more=has_more,
-                before_id=command.before_id,
-                after_id=command.after_id,
-            )
-        )
-
-    async def _send_error(self, error: ChatError, client_msg_id: str | None):
+    async def _send_error(
+        self,
+        error: ChatError,
+        client_msg_id: str | None,
+        message_id: int | None = None,
+        extra: dict | None = None,
+    ):
         fields = {"code": error.code, "detail": str(error.detail), **error.fields()}
         if client_msg_id is not None:
             fields["client_msg_id"] = client_msg_id
+        if message_id is not None:
+            fields["message_id"] = message_id
+        fields.update(extra or {})
         await self.send(text_data=frame("error", **fields))
 
     @database_sync_to_async
     def _load(self, slug: str, user):
+        user = get_user_model().objects.select_related("profile").get(pk=user.pk)
         room = selectors.room_get(slug=slug)
-        return room, get_user_model().objects.select_related("profile").get(pk=user.pk)
+        if room is not None and not room_readable(user=user, room=room):
+            room = None
+        return room, user

@@ -23,6 +23,7 @@ ID_MAX = 2**63 - 1
 class SendMessage:
     body: str
     client_msg_id: str | None
+    reply_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,39 @@ class FetchHistory:
     before_id: int | None
     after_id: int | None
     limit: int
+    around_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EditMessage:
+    message_id: int
+    body: str
+
+
+@dataclass(frozen=True)
+class DeleteMessage:
+    message_id: int
+
+
+@dataclass(frozen=True)
+class ChangeReaction:
+    message_id: int
+    emoji: str
+    add: bool
 
 
 @dataclass(frozen=True)
 class Ping:
+    pass
+
+
+@dataclass(frozen=True)
+class MarkRead:
+    seq: int
+
+
+@dataclass(frozen=True)
+class Typing:
     pass
 
 
@@ -61,9 +91,14 @@ def _client_msg_id(data: dict) -> str | None:
     return client_msg_id
 
 
-def _send(data: dict) -> SendMessage:
-    # The id first: an error about the body can then name the pending message it refuses.
-    client_msg_id = _client_msg_id(data)
+def _required_int(data: dict, name: str) -> int:
+    value = _optional_int(data, name)
+    if value is None:
+        raise InvalidField(_("“%(field)s” is required.") % {"field": name})
+    return value
+
+
+def _body(data: dict, client_msg_id: str | None = None) -> str:
     body = data.get("body")
     if not isinstance(body, str):
         raise InvalidField(_("“body” must be text."), client_msg_id=client_msg_id)
@@ -72,26 +107,63 @@ def _send(data: dict) -> SendMessage:
             _("“body” holds characters that are not valid Unicode text (lone surrogates)."),
             client_msg_id=client_msg_id,
         )
-    return SendMessage(body=body, client_msg_id=client_msg_id)
+    return body
+
+
+def _send(data: dict) -> SendMessage:
+    # The id first: an error about the body can then name the pending message it refuses.
+    client_msg_id = _client_msg_id(data)
+    body = _body(data, client_msg_id)
+    try:
+        reply_to = _optional_int(data, "reply_to")
+    except InvalidField as error:
+        raise InvalidField(error.detail, client_msg_id=client_msg_id) from None
+    return SendMessage(body=body, client_msg_id=client_msg_id, reply_to=reply_to)
+
+
+def _edit(data: dict) -> EditMessage:
+    return EditMessage(message_id=_required_int(data, "id"), body=_body(data))
+
+
+def _delete(data: dict) -> DeleteMessage:
+    return DeleteMessage(message_id=_required_int(data, "id"))
+
+
+def _reaction(add: bool):
+    def parse(data: dict) -> ChangeReaction:
+        message_id = _required_int(data, "message_id")
+        emoji = data.get("emoji")
+        if not isinstance(emoji, str) or not is_text(emoji):
+            raise InvalidField(_("“emoji” must be text."))
+        return ChangeReaction(message_id=message_id, emoji=emoji, add=add)
+
+    return parse
 
 
 def _history(data: dict) -> FetchHistory:
     before_id = _optional_int(data, "before_id")
     after_id = _optional_int(data, "after_id")
-    if before_id is not None and after_id is not None:
-        raise InvalidField(_("Give “before_id” or “after_id”, not both."))
+    around_id = _optional_int(data, "around_id")
+    if sum(value is not None for value in (before_id, after_id, around_id)) > 1:
+        raise InvalidField(_("Give one of “before_id”, “after_id” and “around_id”, not more."))
     limit = _optional_int(data, "limit")
     if limit is None:
         limit = settings.CHAT_HISTORY_PAGE_SIZE
     if not 1 <= limit <= HISTORY_LIMIT_MAX:
         raise InvalidField(_("“limit” must be between 1 and %(max)d.") % {"max": HISTORY_LIMIT_MAX})
-    return FetchHistory(before_id=before_id, after_id=after_id, limit=limit)
+    return FetchHistory(before_id=before_id, after_id=after_id, limit=limit, around_id=around_id)
 
 
 PARSERS = {
     "message.send": _send,
+    "message.edit": _edit,
+    "message.delete": _delete,
+    "reaction.add": _reaction(add=True),
+    "reaction.remove": _reaction(add=False),
     "history": _history,
     "ping": lambda data: Ping(),
+    "read": lambda data: MarkRead(seq=_required_int(data, "seq")),
+    "typing": lambda data: Typing(),
 }
 
 

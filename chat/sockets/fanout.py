@@ -107,6 +107,10 @@ class RoomHub:
                 if event.get("presence"):
                     self._presence(event["text"])
                     continue
+                if event.get("access"):
+                    for feed in tuple(self.feeds):
+                        feed.recheck_soon()
+                    continue
                 async with self._in_order:
                     for text, seq in await self._frames(event):
                         self._presence_flush()

@@ -54,9 +54,13 @@ class SocketFeed:
         write: Callable[[str], Awaitable[None]],
         close: Callable[[int], Awaitable[None]],
         limit: int | None = None,
+        recheck: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._write = write
         self._close = close
+        # Asks whether the socket's user may still read the room (after an access change).
+        self._recheck = recheck
+        self._rechecks: set[asyncio.Task] = set()
         self._limit = limit or settings.CHAT_SOCKET_BACKLOG_FRAMES
         self._queue: deque[tuple[str, int | None]] = deque()
         self._ready = asyncio.Event()
@@ -75,6 +79,20 @@ class SocketFeed:
             return
         self._queue.append((text, seq))
         self._ready.set()
+
+    def recheck_soon(self) -> None:
+        """Who may read the room changed: the socket asks again, without holding up the room."""
+        if self._recheck is None or self._closing_code is not None:
+            return
+        task = asyncio.get_running_loop().create_task(self._recheck_quietly())
+        self._rechecks.add(task)
+        task.add_done_callback(self._rechecks.discard)
+
+    async def _recheck_quietly(self) -> None:
+        try:
+            await self._recheck()
+        except Exception:
+            logger.exception("re-checking a socket's access failed")
 
     def close_soon(self, code: int) -> None:
         """Drop what is queued and close the socket, even while a write is stuck on it."""

@@ -2,84 +2,20 @@
 (docs/protocol.md, "Moderation over HTTP"). Each parses, checks the room, and calls one
 function of chat/moderation/; the rules about who may act live there."""
 
-import json
-from functools import wraps
-
 from django.contrib.auth import get_user_model
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chat.errors import ChatError
 from chat.models import Message, Report, Room, Sanction
 from chat.moderation import deletion, held, moderators, reports, rules, sanctions
 from chat.moderation.errors import InvalidModeration, NotAllowed
 from chat.moderation.panel import moderation_panel, person_card
 from chat.moderation.roles import can_moderate
+from chat.web.json_endpoints import endpoint, json_fields, json_flag, json_reason
 
 User = get_user_model()
-REASON_MAX_LENGTH = 200
-STATUS = {"forbidden": 403}
-
-
-def _error(error: ChatError) -> JsonResponse:
-    body = {"code": error.code, "detail": str(error.detail), **error.fields()}
-    return JsonResponse({"error": body}, status=STATUS.get(error.code, 400))
-
-
-def _fields(request) -> dict:
-    """The request's fields: a JSON object, or a form."""
-    if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except ValueError as error:
-            raise InvalidModeration(_("The request is not valid JSON.")) from error
-        if not isinstance(data, dict):
-            raise InvalidModeration(_("The request must be a JSON object."))
-        return data
-    return request.POST.dict()
-
-
-def _reason(data: dict) -> str:
-    reason = data.get("reason", "")
-    if not isinstance(reason, str) or len(reason) > REASON_MAX_LENGTH:
-        raise InvalidModeration(
-            _("A reason is text of at most %(max)d characters.") % {"max": REASON_MAX_LENGTH}
-        )
-    return reason.strip()
-
-
-def _flag(data: dict, name: str) -> bool | None:
-    value = data.get(name)
-    if value is None or isinstance(value, bool):
-        return value
-    if value in ("true", "on", "1"):
-        return True
-    if value in ("false", "off", "0", ""):
-        return False
-    raise InvalidModeration(_("“%(field)s” must be true or false.") % {"field": name})
-
-
-def endpoint(view):
-    """Signed-in users only (401, not a redirect: the caller is a script); the room from the
-    URL; a refusal as a JSON error with its code."""
-
-    @wraps(view)
-    def wrapper(request, slug, **kwargs):
-        if not request.user.is_authenticated:
-            error = {"code": "not_authenticated", "detail": _("Log in first.")}
-            return JsonResponse({"error": error}, status=401)
-        try:
-            room = get_object_or_404(Room, slug=slug)
-            return view(request, room, **kwargs) or JsonResponse({"ok": True})
-        except ChatError as error:
-            return _error(error)
-        except Http404:
-            error = {"code": "not_found", "detail": _("It is not there any more.")}
-            return JsonResponse({"error": error}, status=404)
-
-    return wrapper
 
 
 def _message(room: Room, message_id: int) -> Message:
@@ -90,14 +26,16 @@ def _message(room: Room, message_id: int) -> Message:
 
 def _scope(room: Room, data: dict) -> Room | None:
     """The room, or the whole site when the request says ``"site": true``."""
-    return None if _flag(data, "site") else room
+    return None if json_flag(data, "site") else room
 
 
 @require_POST
 @endpoint
 def message_delete(request, room, message_id):
     deletion.message_delete(
-        actor=request.user, message=_message(room, message_id), reason=_reason(_fields(request))
+        actor=request.user,
+        message=_message(room, message_id),
+        reason=json_reason(json_fields(request)),
     )
 
 
@@ -108,7 +46,7 @@ def message_report(request, room, message_id):
     if message.held or message.deleted_at is not None:
         raise Http404
     report = reports.report_create(
-        reporter=request.user, message=message, reason=_reason(_fields(request))
+        reporter=request.user, message=message, reason=json_reason(json_fields(request))
     )
     return JsonResponse({"ok": True, "report": report.pk})
 
@@ -125,19 +63,19 @@ def person(request, room, user_id):
 def person_kick(request, room, user_id):
     target = get_object_or_404(User, pk=user_id)
     sanctions.user_kick(
-        actor=request.user, target=target, room=room, reason=_reason(_fields(request))
+        actor=request.user, target=target, room=room, reason=json_reason(json_fields(request))
     )
 
 
 def _sanction(request, room, user_id, kind):
-    data = _fields(request)
+    data = json_fields(request)
     sanction = sanctions.sanction_give(
         actor=request.user,
         target=get_object_or_404(User, pk=user_id),
         kind=kind,
         duration=str(data.get("duration", "")),
         room=_scope(room, data),
-        reason=_reason(data),
+        reason=json_reason(data),
     )
     return JsonResponse({"ok": True, "sanction": sanction.pk})
 
@@ -158,8 +96,8 @@ def person_ban(request, room, user_id):
 @endpoint
 def person_moderator(request, room, user_id):
     """The room's owner (or site staff) names a moderator of the room, or un-names one."""
-    data = _fields(request)
-    moderator = _flag(data, "moderator")
+    data = json_fields(request)
+    moderator = json_flag(data, "moderator")
     if moderator is None:
         raise InvalidModeration(_("Say “moderator”: true or false."))
     moderators.room_moderator_set(
@@ -170,13 +108,13 @@ def person_moderator(request, room, user_id):
 @require_POST
 @endpoint
 def person_remove_messages(request, room, user_id):
-    data = _fields(request)
+    data = json_fields(request)
     count = deletion.messages_remove_recent(
         actor=request.user,
         target=get_object_or_404(User, pk=user_id),
         room=_scope(room, data),
         since=str(data.get("since", "")),
-        reason=_reason(data),
+        reason=json_reason(data),
     )
     return JsonResponse({"ok": True, "count": count})
 
@@ -184,7 +122,7 @@ def person_remove_messages(request, room, user_id):
 @require_POST
 @endpoint
 def room_rules(request, room):
-    data = _fields(request)
+    data = json_fields(request)
     slow = data.get("slow_mode_seconds")
     if slow is not None:
         try:
@@ -195,8 +133,8 @@ def room_rules(request, room):
         actor=request.user,
         room=room,
         slow_mode_seconds=slow,
-        read_only=_flag(data, "read_only"),
-        guests_read_only=_flag(data, "guests_read_only"),
+        read_only=json_flag(data, "read_only"),
+        guests_read_only=json_flag(data, "guests_read_only"),
     )
 
 
@@ -211,7 +149,7 @@ def panel(request, room):
 @require_POST
 @endpoint
 def report_resolve(request, room, report_id):
-    data = _fields(request)
+    data = json_fields(request)
     report = get_object_or_404(
         Report.objects.select_related("message__room"), pk=report_id, message__room=room
     )
@@ -220,7 +158,7 @@ def report_resolve(request, room, report_id):
         report=report,
         resolution=str(data.get("resolution", "")),
         duration=str(data.get("duration", "1h")),
-        reason=_reason(data),
+        reason=json_reason(data),
     )
 
 
@@ -234,7 +172,9 @@ def held_approve(request, room, message_id):
 @endpoint
 def held_drop(request, room, message_id):
     held.held_drop(
-        actor=request.user, message=_message(room, message_id), reason=_reason(_fields(request))
+        actor=request.user,
+        message=_message(room, message_id),
+        reason=json_reason(json_fields(request)),
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chat.web import accounts, health, moderation_views, views
+from chat.web import access_views, accounts, health, moderation_views, search_views, views
 from chat.web.forms import LoginForm
 
 urlpatterns = [
@@ -70,4 +70,26 @@ urlpatterns += [
     path(f"{_room}moderation/", _m.panel, name="mod-panel"),
     path(f"{_room}reports/<int:report_id>/resolve/", _m.report_resolve, name="mod-resolve"),
     path(f"{_room}sanctions/<int:sanction_id>/lift/", _m.sanction_lift, name="mod-lift"),
+]
+
+# Search (docs/protocol.md, "Search over HTTP"): JSON, session; GET only.
+urlpatterns += [
+    path(f"{_room}search/", search_views.room_search, name="room-search"),
+    path("search/", search_views.search, name="search"),
+]
+
+# Private rooms, direct conversations, blocking, the reader's rooms (docs/protocol.md,
+# "Private rooms and direct messages"): JSON, session and CSRF.
+_a = access_views
+urlpatterns += [
+    path("people/<int:user_id>/direct/", _a.direct_open, name="direct-open"),
+    path("people/<int:user_id>/block/", _a.person_block, name="person-block"),
+    path("me/rooms/", _a.my_rooms, name="my-rooms"),
+    path("invite/<str:token>/", _a.invite, name="invite"),
+    path(f"{_room}notifications/", _a.room_notifications, name="room-notifications"),
+    path(f"{_room}privacy/", _a.room_privacy, name="room-privacy"),
+    path(f"{_room}members/", _a.room_members, name="room-members"),
+    path(f"{_room}members/<int:user_id>/remove/", _a.room_member_remove, name="room-member-remove"),
+    path(f"{_room}invites/", _a.invite_create, name="invite-create"),
+    path(f"{_room}invites/<int:invite_id>/revoke/", _a.invite_revoke, name="invite-revoke"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import identity, limits, proof_of_work, services
+from chat.access.rules import room_readable, rooms_listed
 from chat.errors import NicknameTaken, TooManyGuests, TooManyRooms, wait_text
 from chat.models import Room
 from chat.moderation import devices
@@ -37,7 +38,7 @@ def _next_url(request, default: str) -> str:
 
 
 def room_list(request):
-    rooms = list(Room.objects.all())
+    rooms = list(rooms_listed(user=request.user))
     viewer = request.user.pk if request.user.is_authenticated else None
     counts = async_to_sync(others_online)(rooms=[room.slug for room in rooms], viewer_id=viewer)
     for room in rooms:
@@ -65,23 +66,28 @@ async def others_online(*, rooms: list[str], viewer_id: int | None) -> dict[str,
     return counts
 
 
+def _room_list_again(request, form):
+    context = {"rooms": rooms_listed(user=request.user), "form": form}
+    return render(request, "chat/room_list.html", context)
+
+
 @login_required
 @require_POST
 def room_create(request):
     form = RoomCreateForm(request.POST)
     if not form.is_valid():
-        return render(request, "chat/room_list.html", {"rooms": Room.objects.all(), "form": form})
+        return _room_list_again(request, form)
     try:
         room = services.room_create(
             creator=request.user, title=form.cleaned_data["title"], slug=form.cleaned_data["slug"]
         )
     except IntegrityError:
         form.add_error("slug", _("A room with this address exists already."))
-        return render(request, "chat/room_list.html", {"rooms": Room.objects.all(), "form": form})
+        return _room_list_again(request, form)
     except TooManyRooms as error:
         form.add_error(None, error.detail)
         return _too_many(
-            render(request, "chat/room_list.html", {"rooms": Room.objects.all(), "form": form}),
+            _room_list_again(request, form),
             error,
         )
     return redirect("room-detail", slug=room.slug)
@@ -90,7 +96,11 @@ def room_create(request):
 def room_detail(request, slug):
     room = get_object_or_404(Room, slug=slug)  # a missing room is a 404 before any login
     if not request.user.is_authenticated:
+        if not room.is_public:
+            raise Http404  # nor does a private room's address say that it exists
         return redirect_to_login(request.get_full_path())
+    if not room_readable(user=request.user, room=room):
+        raise Http404
     return render(
         request,
         "chat/room_detail.html",

@@ -1,5 +1,7 @@
 import pytest
 
+from chat.models import Message, Reaction
+from chat.payloads import message_payload
 from chat.selectors import messages_page
 from tests.factories import MessageFactory, RoomFactory
 
@@ -35,8 +37,17 @@ def test_after_id_pages_forwards(room_with_ten):
     assert not has_more
 
 
-def test_a_page_costs_one_query(room_with_ten, django_assert_num_queries):
-    room, _ = room_with_ten
-    with django_assert_num_queries(1):
+def test_a_page_costs_three_queries_however_many_messages_it_holds(
+    room_with_ten, django_assert_num_queries
+):
+    """The messages (with authors, rooms and the messages they reply to), their reactions,
+    their mentions: none per message."""
+    room, ids = room_with_ten
+    messages = list(Message.objects.filter(pk__in=ids).order_by("id"))
+    Reaction.objects.create(message=messages[0], user=messages[1].author, emoji="👍")
+    Message.objects.filter(pk=ids[2]).update(reply_to=messages[1])
+    with django_assert_num_queries(3):
         page, _ = messages_page(room=room, limit=50)
-        [(m.author.profile.avatar, m.room.slug) for m in page]
+        payloads = [message_payload(m) for m in page]
+    assert payloads[0]["reactions"][0]["emoji"] == "👍"
+    assert payloads[2]["reply_to"]["id"] == ids[1]

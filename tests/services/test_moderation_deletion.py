@@ -208,3 +208,33 @@ def test_a_purge_removes_the_rows_and_keeps_the_log(owner, room, spammer):
     assert not Report.objects.exists()
     deletion = ModerationAction.objects.get(action=ModerationAction.DELETE)
     assert deletion.message is None and deletion.target == spammer
+
+
+def test_an_author_deletes_their_own_message_without_moderating_and_the_log_says_so(room):
+    author = UserFactory(username="writer")
+    message = MessageFactory(room=room, author=author)
+
+    message_delete(actor=author, message=message)
+
+    message.refresh_from_db()
+    assert message.deleted_at is not None and message.deleted_by == author
+    entry = ModerationAction.objects.get(message=message)
+    assert (entry.action, entry.actor) == (ModerationAction.DELETE_OWN, author)
+    assert [m.pk for m in selectors.messages_page(room=room, limit=10)[0]] == []
+
+
+def test_nobody_else_deletes_without_moderating(room):
+    message = MessageFactory(room=room)
+    with pytest.raises(NotAllowed):
+        message_delete(actor=UserFactory(), message=message)
+    message.refresh_from_db()
+    assert message.deleted_at is None
+
+
+def test_an_author_cannot_drop_their_own_held_message_through_review(room):
+    from chat.moderation.held import held_drop
+
+    author = UserFactory(username="writer")
+    message = MessageFactory(room=room, author=author, held=True)
+    with pytest.raises(NotAllowed):
+        held_drop(actor=author, message=message)
