@@ -7,6 +7,8 @@
 // the keyboard's scrolling keys), not when focus moving to "Load older messages" scrolls it
 // into view: the button loads them, keeps its place and its focus.
 
+import { DaySeparators } from "./days.js";
+import { renderBody } from "./markup.js";
 import { parseTime, setTime } from "./time.js";
 
 const GROUP_GAP_MS = 5 * 60 * 1000; // same author within 5 minutes: one visual group
@@ -33,7 +35,9 @@ function isTextField(element) {
 }
 
 export class MessageList {
-  constructor({ elements, templates, me, onLoadOlder, onRetry, onEdit, onMenu, focusAway }) {
+  constructor({
+    elements, templates, me, onLoadOlder, onRetry, onEdit, onMenu, focusAway, decorate,
+  }) {
     this.list = elements.list;
     this.scroller = elements.scroller;
     this.historyTop = elements.historyTop;
@@ -49,9 +53,16 @@ export class MessageList {
     this.onRetry = onRetry;
     this.onEdit = onEdit; // (body): a failed message's text goes back to the composer
     this.onMenu = onMenu; // (element, button): the "⋯" of a confirmed message was pressed
+    // (element, message): a node was rendered from a message (message_actions.js adds the
+    // reply's quote, the edited mark, reactions); own unsaved ones: {client_msg_id, author, body}.
+    this.decorate = decorate;
     // Where focus goes when the control holding it goes away (the composer, as a rule).
     this.focusAway = focusAway;
     this.moderator = false;
+    // False while jump.js shows older history that stops short of the newest message: then
+    // "Jump to latest" stays, and asks jump.js (onLatest) for the newest page.
+    this.atNewest = true;
+    this.onLatest = null;
 
     this.byId = new Map(); // id -> <li>
     this.unconfirmed = new Map(); // client_msg_id -> {element, body, timer}, pending or failed
@@ -60,6 +71,7 @@ export class MessageList {
     this.loadingOlder = false;
     this.scrollIntentUntil = 0;
     this.draggingScrollbar = false;
+    this.days = new DaySeparators(this.list, (node) => this.regroup(node));
 
     this.loadOlderButton.addEventListener("click", () => this.requestOlder());
     this.jumpButton.addEventListener("click", () => this.jumpToLatest());
@@ -150,7 +162,7 @@ export class MessageList {
     }
     // Else pin the node at the top of what we hold: wherever it was on screen, it stays,
     // whatever grows above it (older messages, the button giving way to a note).
-    const anchor = this.list.firstElementChild;
+    const anchor = this.list.querySelector(":scope > :not(.day-separator, .unread-divider)");
     const anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
     messages.forEach((message) => this.add(message));
     this.hasOlder = hasOlder;
@@ -214,16 +226,20 @@ export class MessageList {
     if (!message || typeof message.id !== "number") return null;
     if (this.byId.has(message.id)) {
       // A held message that a moderator approved comes again, for everyone.
-      if (!message.held) this.byId.get(message.id).classList.remove("held");
+      const shown = this.byId.get(message.id);
+      if (!message.held) shown.classList.remove("held");
+      if (shown.dataset.fromAck) this.update(message); // and its reply's quote
       return null;
     }
     const pending = message.client_msg_id && this.isMine(message.author)
       ? this.unconfirmed.get(message.client_msg_id)
       : null;
     if (pending) this.forgetUnconfirmed(message.client_msg_id);
-    const element = this.render(message.author, message.body, parseTime(message.created));
+    const created = parseTime(message.created);
+    const element = this.render(message.author, message.body, created, message.mentions ?? []);
     if (message.held) element.classList.add("held");
     this.confirm(element, message.id);
+    this.decorate?.(element, message);
     if (message.deleted) this.markRemoved(message.id);
     return element;
   }
@@ -240,6 +256,7 @@ export class MessageList {
       element.classList.add("removed-kept");
     } else {
       element.querySelector(".body").textContent = "";
+      delete element.dataset.body;
     }
     return true;
   }
@@ -250,7 +267,7 @@ export class MessageList {
       id: Number(element.dataset.id),
       authorId: Number(element.dataset.authorId),
       authorName: element.querySelector(".author").textContent,
-      body: element.querySelector(".body").textContent,
+      body: element.dataset.body ?? "",
       mine: element.classList.contains("mine"),
       held: element.classList.contains("held"),
       removed: element.classList.contains("removed"),
@@ -262,12 +279,23 @@ export class MessageList {
     return this.byId.get(id) ?? null;
   }
 
+  // A newer version of a message shown here (`message.edited`): its body and all the rest.
+  update(message) {
+    const element = this.byId.get(message?.id);
+    if (!element || element.classList.contains("removed")) return null;
+    delete element.dataset.fromAck;
+    this.renderText(element, message.body, message.mentions ?? []);
+    this.decorate?.(element, message);
+    return element;
+  }
+
   // --- own messages: pending, acknowledged, failed -----------------------------------
 
   addPending(clientMsgId, body) {
-    const element = this.render(this.me, body, new Date());
+    const element = this.render(this.me, body, new Date(), []);
     element.classList.add("pending");
     element.dataset.clientMsgId = clientMsgId;
+    this.decorate?.(element, { client_msg_id: clientMsgId, author: this.me, body });
     const retry = element.querySelector(".retry");
     retry.addEventListener("click", () => {
       if (retry.getAttribute("aria-disabled") !== "true") this.onRetry(clientMsgId);
@@ -288,9 +316,12 @@ export class MessageList {
     const stick = this.isNearBottom();
     this.forgetUnconfirmed(clientMsgId);
     if (this.byId.has(id)) return; // the broadcast `message` got here first
-    const element = this.render(this.me, entry.body, parseTime(created));
+    const element = this.render(this.me, entry.body, parseTime(created), []);
     if (held) element.classList.add("held");
     this.confirm(element, id);
+    element.dataset.fromAck = "true"; // until the room's `message` brings the whole payload
+    this.decorate?.(element, { id, client_msg_id: clientMsgId, author: this.me, body: entry.body });
+    this.updateChrome();
     if (stick) this.scrollToBottom();
   }
 
@@ -391,12 +422,12 @@ export class MessageList {
     return Boolean(author && this.me && author.id === this.me.id);
   }
 
-  render(author, body, created) {
+  render(author, body, created, mentions) {
     const element = this.messageTemplate.content.firstElementChild.cloneNode(true);
     const avatar = element.querySelector(".avatar");
     if (author.avatar) avatar.src = author.avatar;
     element.querySelector(".author").textContent = author.name;
-    element.querySelector(".body").textContent = body;
+    this.renderText(element, body, mentions);
     setTime(element.querySelector(".time"), created);
     element.dataset.authorId = String(author.id);
     element.dataset.created = String(created.getTime());
@@ -404,6 +435,13 @@ export class MessageList {
     const menuButton = element.querySelector(".message-menu-button");
     menuButton.addEventListener("click", () => this.onMenu?.(element, menuButton));
     return element;
+  }
+
+  // The body as its author meant it (static/chat/markup.js); the text as typed stays in
+  // data-body, for the message menu.
+  renderText(element, body, mentions) {
+    element.dataset.body = body ?? "";
+    renderBody(element.querySelector(".body"), body, { mentions, meId: this.me?.id ?? null });
   }
 
   // Give a rendered message its id and put it in its place.
@@ -450,6 +488,7 @@ export class MessageList {
   }
 
   updateChrome() {
+    this.days.update();
     this.loadOlderButton.hidden = !(this.loaded && this.hasOlder);
     // Not `disabled` while loading: a disabled button would drop the keyboard's focus.
     if (this.loadingOlder) this.loadOlderButton.setAttribute("aria-disabled", "true");
@@ -473,13 +512,14 @@ export class MessageList {
 
   // "New messages ↓": a smooth scroll down, unless the reader asked for less motion.
   jumpToLatest() {
+    if (!this.atNewest && this.onLatest) return this.onLatest();
     const behavior = reducedMotion.matches ? "auto" : "smooth";
     this.scroller.scrollTo({ top: this.scroller.scrollHeight, behavior });
     this.hideJump();
   }
 
   hideJump() {
-    if (this.jumpButton.hidden) return;
+    if (this.jumpButton.hidden || !this.atNewest) return;
     const hadFocus = this.jumpButton === document.activeElement;
     this.jumpButton.hidden = true;
     if (hadFocus) this.focusAway?.();

@@ -1,6 +1,7 @@
-// The "⋯" menu of a message: Report for everyone, and for moderators Delete (and Approve or
-// Drop for a held message). One menu for the page (a popover placed beside the message's
-// button), one small dialog for the optional reason.
+// The "⋯" menu of a message: React, Reply, Edit and Delete one's own (message_actions.js),
+// Report for everyone, and for moderators Delete (and Approve or Drop for a held message). One
+// menu for the page (a popover placed beside the message's button), one small dialog for the
+// optional reason (and to confirm deleting one's own message).
 
 import { openDialog } from "./dialogs.js";
 
@@ -16,6 +17,7 @@ export class MessageMenu {
     this.notify = notify; // (text): a short notice on the page
     this.fallbackFocus = fallbackFocus; // where focus goes when the message's button is gone
     this.moderator = false;
+    this.actions = null; // message_actions.js: React, Reply, Edit, Delete one's own
     this.target = null; // {element, button, info} of the open menu
     this.dialogTarget = null; // the same, for the open dialog
     this.dialogAction = null;
@@ -66,10 +68,12 @@ export class MessageMenu {
     }
     const info = this.messages.describe(element);
     const shown = {
+      ...this.actions?.menuItems(element, info),
       report: !info.mine && !info.removed && !info.held && !info.reported,
       approve: this.moderator && info.held && !info.removed,
       drop: this.moderator && info.held && !info.removed,
-      delete: this.moderator && !info.removed && !info.held,
+      // One's own message: the Delete above, without a reason.
+      delete: this.moderator && !info.mine && !info.removed && !info.held,
     };
     const visible = this.items.filter((item) => {
       item.hidden = !shown[item.dataset.action];
@@ -152,7 +156,10 @@ export class MessageMenu {
     const target = this.target;
     if (!target) return;
     this.close({ restoreFocus: false });
-    if (action === "report" || action === "delete") {
+    if (action === "reply") this.actions.startReply(target.element);
+    else if (action === "edit") this.actions.edit(target.element);
+    else if (action === "react") this.actions.react(target.element, target.button);
+    else if (action === "report" || action === "delete" || action === "delete-own") {
       this.openDialog(action, target);
     } else {
       this.decideHeld(action, target);
@@ -163,6 +170,8 @@ export class MessageMenu {
     this.dialogTarget = target;
     this.dialogAction = action;
     const report = action === "report";
+    const own = action === "delete-own"; // a confirmation: no reason, no log
+    this.reason.closest(".field").hidden = own;
     this.dialog.querySelector(".dialog-title").textContent = report
       ? gettext("Report this message")
       : gettext("Delete this message?");
@@ -171,6 +180,11 @@ export class MessageMenu {
     this.dialog.querySelector(".message-dialog-help").textContent = report
       ? gettext("Only the room's moderators see your report and its reason.")
       : gettext("Everyone sees “Message removed” in its place. The reason goes into the moderation log.");
+    const note = this.dialog.querySelector(".message-dialog-note"); // in place of the reason
+    note.hidden = !own;
+    note.textContent = own
+      ? gettext("Everyone sees “Message removed” in its place. This cannot be undone.")
+      : "";
     this.confirm.textContent = report ? gettext("Report") : gettext("Delete");
     this.confirm.classList.toggle("button-danger", !report);
     this.confirm.classList.toggle("button-primary", report);
@@ -182,7 +196,7 @@ export class MessageMenu {
       returnTo: target.button,
       fallback: () => this.fallbackFocus,
     });
-    this.reason.focus();
+    (own ? this.confirm : this.reason).focus();
   }
 
   async submitDialog() {
@@ -193,7 +207,8 @@ export class MessageMenu {
     this.confirm.disabled = true;
     this.error.hidden = true;
     try {
-      await this.api.post(`messages/${id}/${action}/`, { reason: this.reason.value.trim() });
+      if (action === "delete-own") await this.actions.deleteOwn(id);
+      else await this.api.post(`messages/${id}/${action}/`, { reason: this.reason.value.trim() });
     } catch (error) {
       this.error.textContent = error.message;
       this.error.hidden = false;

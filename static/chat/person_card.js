@@ -1,5 +1,7 @@
-// A person's card, opened from the online list: who they are, and for moderators what they
-// may do to them (kick, mute, ban, remove their recent messages, lift a mute or ban).
+// A person's card, opened from the online list or a message's author: who they are, and for
+// moderators what they may do to them (kick, mute, ban, remove their recent messages, lift a
+// mute or ban). `parts` add to it (direct.js: "Message privately", "Block"): each has
+// open(user, me) and show(card).
 
 import { openDialog } from "./dialogs.js";
 import { dayText, momentText, parseTime, shortTime } from "./time.js";
@@ -23,10 +25,11 @@ function sanctionResult(kind, until) {
 }
 
 export class PersonCard {
-  constructor({ dialog, api, me }) {
+  constructor({ dialog, api, me, parts = [] }) {
     this.dialog = dialog;
     this.api = api;
     this.me = me;
+    this.parts = parts;
     this.user = null;
     this.card = null;
     this.request = 0; // answers to an earlier opening are ignored
@@ -39,6 +42,7 @@ export class PersonCard {
       moderator: find(".badge-moderator"),
       guest: find(".badge-guest"),
       since: find(".person-since"),
+      sinceFact: find(".person-since")?.closest(".fact"),
       joined: find(".person-joined"),
       error: find(".person-error"),
       moderation: find(".person-moderation"),
@@ -75,14 +79,17 @@ export class PersonCard {
     el.you.hidden = !(this.me && user.id === this.me.id);
     el.moderator.hidden = true;
     el.guest.hidden = true;
-    el.since.textContent = momentText(since);
-    el.since.title = since.toLocaleString();
+    // From a message's author: `since` is null, and "Online since" is left out.
+    if (el.sinceFact) el.sinceFact.hidden = !since;
+    el.since.textContent = since ? momentText(since) : "";
+    el.since.title = since ? since.toLocaleString() : "";
     el.joined.textContent = "…";
     el.error.hidden = true;
     el.moderation.hidden = true;
     el.result.hidden = true;
     el.reason.value = "";
     el.site.checked = false;
+    this.parts.forEach((part) => part.open?.(user, this.me));
     this.dialog.setAttribute("aria-busy", "true");
     openDialog(this.dialog, { returnTo: button });
     try {
@@ -116,6 +123,7 @@ export class PersonCard {
       ? gettext("No longer a moderator")
       : gettext("Make moderator");
     this.showSanctions(card.sanctions ?? []);
+    this.parts.forEach((part) => part.show?.(card));
   }
 
   showSanctions(sanctions) {

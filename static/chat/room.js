@@ -3,14 +3,20 @@
 // gettext, ngettext and interpolate come from Django's JavaScript catalog (jsi18n).
 
 import { Announcer } from "./announcer.js";
+import { Attention } from "./attention.js";
 import { RoomApi } from "./api.js";
 import { Composer } from "./composer.js";
+import { DirectConversation, PersonDirect, authorButton } from "./direct.js";
+import { HistoryJump } from "./jump.js";
+import { MessageActions } from "./message_actions.js";
 import { MessageList } from "./message_list.js";
 import { MessageMenu } from "./message_menu.js";
 import { ModerationPanel } from "./moderation.js";
 import { OfflineBanner } from "./offline_banner.js";
 import { OnlineList } from "./online_list.js";
 import { PersonCard } from "./person_card.js";
+import { RoomSettings } from "./room_settings.js";
+import { Search } from "./search.js";
 import { ReconnectingSocket } from "./socket.js";
 import { Standing } from "./standing.js";
 
@@ -97,7 +103,8 @@ function newClientMsgId() {
 
 function sendMessage(clientMsgId, body) {
   // Offline, the message stays pending; the next welcome sends it.
-  socket.send({ type: "message.send", body, client_msg_id: clientMsgId });
+  const reply = actions.sendFields(clientMsgId); // {reply_to} for a reply
+  socket.send({ type: "message.send", body, client_msg_id: clientMsgId, ...reply });
 }
 
 const announcer = new Announcer(byId("announcer"));
@@ -125,6 +132,29 @@ const messages = new MessageList({
   },
   onMenu: (element, button) => menu.open(element, button),
   focusAway,
+  decorate: (element, message) => {
+    actions.decorate(element, message);
+    authorButton(element, message, { me: () => me, onOpen: (user, button) => personCard.open(user, null, button) });
+  },
+});
+
+// Going to any message of the history: a search result, a reply's original, ?message=<id>.
+const jump = new HistoryJump({
+  messages,
+  send: (frame) => socket.send(frame),
+  say: (text) => announcer.say(text),
+  notify: (text) => showNotice(text),
+});
+
+// The search panel wires itself to its toggle in the header, its form and its results.
+new Search({
+  panel: byId("search-panel"),
+  toggle: byId("open-search"),
+  layout,
+  slug,
+  template: byId("search-result-template"),
+  jump,
+  say: (text) => announcer.say(text),
 });
 
 const menu = new MessageMenu({
@@ -136,7 +166,36 @@ const menu = new MessageMenu({
   fallbackFocus: byId("message-scroller"),
 });
 
-const personCard = new PersonCard({ dialog: byId("person-card"), api, me });
+// Private rooms and direct conversations (direct.js, room_settings.js).
+const personDirect = new PersonDirect({
+  root: byId("person-card").querySelector(".person-direct"),
+  partner: () => direct.partner,
+  onBlockChange: (user, blocked) => direct.blockChanged(user, blocked),
+});
+const personCard = new PersonCard({ dialog: byId("person-card"), api, me, parts: [personDirect] });
+const direct = new DirectConversation({
+  elements: {
+    title: byId("room-title"),
+    avatar: byId("room-partner-avatar"),
+    historyStart: byId("history-start"),
+    note: byId("direct-note"),
+    noteText: byId("direct-note").querySelector(".direct-note-text"),
+    unblock: byId("direct-unblock"),
+  },
+  api,
+  card: personDirect,
+  focusAway: () => focusAway(),
+});
+const settings = new RoomSettings({
+  dialog: byId("room-settings"),
+  openButton: byId("open-room-settings"),
+  panelButton: byId("open-room-settings-panel"),
+  panelOpener: byId("open-moderation"),
+  privateMark: byId("room-private-mark"),
+  templates: { member: byId("settings-member-template"), invite: byId("settings-invite-template") },
+  api,
+  me: () => me,
+});
 
 const online = new OnlineList({
   list: byId("online-list"),
@@ -156,10 +215,38 @@ const composer = new Composer({
   maxLength: Number(readJson("message-max-length")) || Infinity,
   onSend: (body) => {
     const clientMsgId = newClientMsgId();
+    jump.sending(); // back to the newest messages, where this one goes
+    actions.sending(clientMsgId); // the reply bar's target goes with it
     messages.addPending(clientMsgId, body);
     sendMessage(clientMsgId, body);
   },
 });
+
+// Reply, edit, delete one's own, reactions, @mentions (the message menu's other items).
+const actions = new MessageActions({
+  messages,
+  input: byId("message-input"),
+  onlineList: byId("online-list"),
+  templates: {
+    quote: byId("reply-quote-template"),
+    editor: byId("message-editor-template"),
+    reactions: byId("reactions-template"),
+    chip: byId("reaction-chip-template"),
+    mentions: byId("mention-list-template"),
+  },
+  elements: {
+    list: byId("messages"),
+    replyBar: byId("reply-bar"),
+    picker: byId("reaction-picker"),
+    people: byId("reaction-people"),
+  },
+  me,
+  maxLength: Number(readJson("message-max-length")) || Infinity,
+  send: (frame) => socket.send(frame),
+  notify: (text) => showNotice(text),
+  focusAway,
+});
+menu.actions = actions;
 
 const standing = new Standing({
   composer,
@@ -200,6 +287,7 @@ function removeMessages(ids) {
     menu.forget(id);
     messages.markRemoved(id);
   });
+  actions.removed(Array.isArray(ids) ? ids : []);
 }
 
 // --- frames from the server -----------------------------------------------------------
@@ -227,11 +315,16 @@ const handlers = {
     online.setMe(me);
     personCard.setMe(me);
     online.reset(frame.online ?? [], frame.count);
-    setModerator(Boolean(frame.moderator));
+    // A direct conversation has no moderators' controls (site staff read it only once reported).
+    setModerator(Boolean(frame.moderator) && frame.kind !== "direct");
     standing.welcome(frame);
+    direct.welcome(frame);
+    settings.welcome(frame);
     // Deleted while this page was away: the live frame never reached it.
     removeMessages(frame.deleted);
+    actions.welcome(frame);
     panel.refreshCount();
+    jump.welcome();
     // A reconnect asked for what came after our newest message (the socket's URL says
     // after_id): the server replays it before `synced`. A first visit loads the newest page.
     if (messages.isEmpty) requestHistory();
@@ -248,6 +341,7 @@ const handlers = {
   },
 
   history(frame) {
+    if (jump.history(frame)) return; // a page around a message, or toward the newest
     const page = frame.messages ?? [];
     if (frame.after_id !== null && frame.after_id !== undefined) {
       messages.showNewer(page);
@@ -261,6 +355,10 @@ const handlers = {
 
   // One live message: said once to screen readers, unless it is the reader's own.
   message(frame) {
+    if (jump.holds(frame.message)) return; // not shown past a gap in what the list holds
+    // A held message approved long after it was sent, older than what the list holds: it comes
+    // with that page of history; shown now, "Load older" would skip the messages between.
+    if (messages.hasOlder && messages.lowestId !== null && frame.message.id < messages.lowestId) return;
     messages.showNewer([frame.message]).forEach((message) => {
       if (!messages.isMine(message.author)) announcer.message(message);
     });
@@ -274,18 +372,33 @@ const handlers = {
     // A mute, read-only, a ban or a kick also changes what the composer allows; the banner
     // of a ban or a kick takes the place of any notice.
     const aboutStanding = standing.refusal(frame);
+    direct.error(frame); // `blocked`: a note above the composer says why
     if (standing.ended) notice.hidden = true;
+    if (actions.error(frame)) return; // about an edit, a delete or a reaction: said there
     if (frame.client_msg_id) {
       const why = messages.fail(frame.client_msg_id, frame);
       if (why) announcer.say(interpolate(gettext("Not sent: %s"), [why]));
     } else {
       if (frame.code === "rate_limited") messages.historyRefused();
+      jump.refused(frame);
       if (!aboutStanding) showNotice(frame.detail || gettext("Something went wrong."));
     }
   },
 
   "message.deleted"(frame) {
     removeMessages(frame.ids);
+  },
+
+  "message.edited"(frame) {
+    actions.edited(frame);
+  },
+
+  "reaction.added"(frame) {
+    actions.reaction(frame, true);
+  },
+
+  "reaction.removed"(frame) {
+    actions.reaction(frame, false);
   },
 
   "room.rules"(frame) {
@@ -350,6 +463,7 @@ function onClose(code) {
     return false;
   }
   if (code === 4404) {
+    if (standing.removed) return false; // let out of a private room: its banner says so
     showNotice(gettext("This room was not found. It may have been removed."), { sticky: true });
     return false;
   }
@@ -362,7 +476,8 @@ function onClose(code) {
 const scheme = window.location.protocol === "https:" ? "wss" : "ws";
 const socketUrl = () => {
   const url = `${scheme}://${window.location.host}/ws/chat/${slug}/`;
-  return messages.isEmpty ? url : `${url}?after_id=${messages.highestId}`;
+  // Showing older history (jump.js), the page asks for no replay: it loads newer pages itself.
+  return messages.isEmpty || !messages.atNewest ? url : `${url}?after_id=${messages.highestId}`;
 };
 const offline = new OfflineBanner({
   root: byId("offline-banner"),
@@ -370,9 +485,18 @@ const offline = new OfflineBanner({
   fallbackFocus: () => (composer.locked ? scroller : byId("message-input")),
 });
 
+// The rooms list, read positions, the tab's title, notifications, "is typing" (attention.js).
+const attention = new Attention({
+  slug,
+  messages,
+  send: (frame) => socket.send(frame),
+  notice: (text) => showNotice(text),
+});
+
 socket = new ReconnectingSocket(socketUrl, {
   onFrame: (frame) => {
     if (Object.hasOwn(handlers, frame.type)) handlers[frame.type](frame);
+    attention.frame(frame); // after the list has shown what the frame brought
   },
   onState: showState,
   onClose,
@@ -396,7 +520,8 @@ function setSidebar(open) {
 toggle.addEventListener("click", () => {
   const open = layout.dataset.sidebar !== "open";
   setSidebar(open);
-  if (open) sidebar.querySelector("button, a")?.focus();
+  // Focus goes to the room shown in the rooms list, else the first control.
+  if (open) (sidebar.querySelector("[aria-current=page]") ?? sidebar.querySelector("button, a"))?.focus();
 });
 sidebar.addEventListener("keydown", (event) => {
   const folding = layout.dataset.sidebar === "open" && toggle.checkVisibility();

@@ -1,7 +1,8 @@
 // What this user may do in the room right now: whether they moderate it, the room's rules,
 // a mute, a ban or a kick. It locks the composer with the reason, writes the rules' note
 // beside it, and shows the banner of a ban or a kick. The server decides every send anyway;
-// this only says ahead what it would answer.
+// this only says ahead what it would answer. Let out of a private room (`removed`, then 4404),
+// the page says so for good, with the way back to the room list.
 
 import { momentText, parseTime } from "./time.js";
 
@@ -41,7 +42,7 @@ export class Standing {
     this.mute = null; // {until: Date | null, reason}
     this.muteTimer = null;
     this.readOnlyDetail = null; // the server refused a send as read-only (e.g. to a guest)
-    this.ended = null; // {kind: "ban" | "kick", detail}
+    this.ended = null; // {kind: "ban" | "kick" | "removed", detail}
 
     banner.rejoin.addEventListener("click", () => {
       this.ended = null;
@@ -107,6 +108,9 @@ export class Standing {
       case "kicked":
         this.end("kick", frame.detail);
         return true;
+      case "removed":
+        this.end("removed", "");
+        return true;
       default:
         return false;
     }
@@ -119,9 +123,12 @@ export class Standing {
   }
 
   end(kind, detail) {
-    const fallback = kind === "ban"
-      ? gettext("A moderator banned you from this room.")
-      : gettext("A moderator removed you from this room. You may come back.");
+    const fallbacks = {
+      ban: () => gettext("A moderator banned you from this room."),
+      kick: () => gettext("A moderator removed you from this room. You may come back."),
+      removed: () => gettext("Only its members can read this room. Ask its owner for an invitation to come back."),
+    };
+    const fallback = fallbacks[kind]();
     this.ended = { kind, detail: detail || fallback };
     this.render();
   }
@@ -130,10 +137,16 @@ export class Standing {
     return this.ended?.kind === "ban";
   }
 
+  // Let out of a private room: the socket's 4404 that follows is no "room not found".
+  get removed() {
+    return this.ended?.kind === "removed";
+  }
+
   // Why the composer is locked, or null.
   lockText() {
     if (this.ended?.kind === "ban") return gettext("You are banned: you can no longer post here.");
     if (this.ended?.kind === "kick") return gettext("You were removed from this room. Rejoin to post again.");
+    if (this.ended?.kind === "removed") return gettext("You are no longer a member: you can no longer post here.");
     if (this.mute) {
       const text = this.mute.until
         ? interpolate(gettext("You are muted until %s."), [momentText(this.mute.until)])
@@ -177,12 +190,17 @@ export class Standing {
     const { root, title, text, rejoin, rooms } = this.banner;
     root.hidden = this.ended === null;
     if (this.ended) {
-      const ban = this.ended.kind === "ban";
-      root.dataset.kind = this.ended.kind;
-      title.textContent = ban ? gettext("You are banned") : gettext("You were removed from this room");
+      const { kind } = this.ended;
+      const titles = {
+        ban: () => gettext("You are banned"),
+        kick: () => gettext("You were removed from this room"),
+        removed: () => gettext("You are no longer a member of this room."),
+      };
+      root.dataset.kind = kind;
+      title.textContent = titles[kind]();
       text.textContent = this.ended.detail;
-      rejoin.hidden = ban;
-      rooms.hidden = !ban;
+      rejoin.hidden = kind !== "kick";
+      rooms.hidden = kind === "kick";
     }
   }
 }

@@ -64,6 +64,20 @@ class Person:
         expect(self.page.locator("#connection-state")).to_have_attribute("data-state", "online")
         return self
 
+    def create_room(self, title: str) -> str:
+        """A room of this person's own, from the room list's form, and its page open; its
+        slug (unique, so that each test starts with an empty room)."""
+        from playwright.sync_api import expect
+
+        slug = unique_name("room").replace("_", "-")
+        self.page.goto(f"{self.base_url}/")
+        self.page.fill("#id_title", title)
+        self.page.fill("#id_slug", slug)
+        self.page.get_by_role("button", name="Create room").click()
+        self.page.wait_for_url(f"**/chat/{slug}/")
+        expect(self.page.locator("#connection-state")).to_have_attribute("data-state", "online")
+        return slug
+
     def send(self, text: str) -> None:
         self.page.fill("#message-input", text)
         self.page.press("#message-input", "Enter")

@@ -1,7 +1,11 @@
 """The site header on narrow phones: no sideways scrolling, every header control in reach."""
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +63,16 @@ def test_room_page_header_fits_a_phone(people, width):
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
     expect(nav.get_by_role("link", name="Set a password")).to_be_visible()
     expect(nav.locator(".lang-form button[aria-pressed=false]")).to_be_visible()
+
+
+def test_every_control_of_the_room_page_keeps_its_name_on_a_phone(people):
+    """Labels hidden to save room stay the controls' names: the send button, the site's
+    name on its home link, the header's buttons (axe's button-name and link-name rules)."""
+    page = on_a_phone(people("phone"), 320).join().page
+    page.fill("#message-input", "hello")
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+    expect(page.locator("a.brand")).to_have_accessible_name(re.compile(r"\S"))
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("width", PHONE_WIDTHS)

@@ -255,8 +255,9 @@ def test_the_online_list_is_reached_by_keyboard_on_a_phone(browser, base_url):
         page.locator("#toggle-online").focus()
         page.keyboard.press("Enter")
         expect(page.locator("#online-list")).to_be_visible()
-        # The list comes before the header in the page: opening it takes focus there.
-        first = page.locator("#online-list .online-user-button").first
+        # The list comes before the header in the page: opening it takes focus there, to the
+        # room shown, in the reader's rooms at its top (static/chat/room_nav.js).
+        first = page.locator("#room-nav .room-nav-link[aria-current=page]")
         expect(first).to_be_focused()
         assert_ring(page.evaluate(FOCUS_RING))
         page.keyboard.press("Escape")

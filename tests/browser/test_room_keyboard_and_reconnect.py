@@ -5,8 +5,6 @@ and screen readers hear each new message once."""
 
 import re
 import secrets
-import subprocess
-import sys
 import time
 
 import pytest
@@ -14,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
-from tests.servers import PROJECT_ROOT, LiveServer
+from tests.servers import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -38,17 +36,6 @@ def server():
 @pytest.fixture(scope="module")
 def base_url(server):
     return server.url
-
-
-def manage(server, code: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=PROJECT_ROOT,
-        env=server.env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
 
 
 def room_create(owner: Person, title: str) -> str:
@@ -336,9 +323,7 @@ def test_an_overlong_message_is_refused_in_place_with_its_text_kept(people):
 
 def test_a_refused_message_can_be_edited_or_discarded_but_not_retried(people, server):
     word = f"zzr{secrets.token_hex(3)}"
-    manage(
-        server, f"from chat.models import WordFilter; WordFilter.objects.create(pattern={word!r})"
-    )
+    server.shell(f"from chat.models import WordFilter; WordFilter.objects.create(pattern={word!r})")
     person = people("refused").join()
     page = person.page
     box = page.locator("#message-input")
