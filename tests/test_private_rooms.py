@@ -136,6 +136,12 @@ def test_every_http_endpoint_of_a_private_room_answers_404_to_outsiders(owner, c
         "/chat/club/search/?q=hi",
     ):
         assert outsider.get(path).status_code == 404, path
+    visitor = Client()  # not logged in: asked to log in, told nothing of the room
+    for path in posts:
+        response = visitor.post(path, data="{}", content_type="application/json")
+        assert response.status_code in (401, 403), path
+    assert visitor.get("/chat/club/search/?q=hi").status_code == 401
+    assert visitor.get("/search/?q=hi").status_code == 401
     assert not Report.objects.exists()
     assert Message.objects.get(pk=message.pk).deleted_at is None
 

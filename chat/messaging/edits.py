@@ -15,8 +15,9 @@ from chat.messaging.mentions import mentions_find, mentions_save
 from chat.models import Message, MessageRevision, Room
 from chat.moderation.errors import Filtered, NotAllowed
 from chat.moderation.filters import filter_apply
+from chat.moderation.roles import can_moderate
 from chat.moderation.rules import send_check
-from chat.payloads import message_payload
+from chat.payloads import message_payload, timestamp
 from chat.services import message_body_clean
 
 
@@ -85,3 +86,17 @@ def message_current(*, room: Room, message_id: int) -> dict:
     """The message as it is, for an editor whose edit changed nothing (its text was the
     same, or the filter masked it back to it)."""
     return message_payload(Message.objects.in_room(room).for_payload().get(pk=message_id))
+
+
+def message_revisions(*, actor, room: Room, message_id: int) -> list[dict]:
+    """What a message said before each edit, oldest first: for the room's moderators (and
+    the admin, which shows them under the message), not for the room."""
+    if not can_moderate(user=actor, room=room):
+        raise NotAllowed()
+    message = Message.objects.in_room(room).filter(pk=message_id).first()
+    if message is None:
+        raise MessageNotFound()
+    return [
+        {"body": revision.body, "replaced": timestamp(revision.replaced_at)}
+        for revision in message.revisions.all()
+    ]

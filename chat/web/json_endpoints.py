@@ -15,7 +15,7 @@ from chat.models import Room
 from chat.moderation.errors import InvalidModeration
 
 REASON_MAX_LENGTH = 200
-STATUS = {"forbidden": 403}
+STATUS = {"forbidden": 403, "not_found": 404, "room_not_found": 404}
 
 
 def json_error(error: ChatError) -> JsonResponse:

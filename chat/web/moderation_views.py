@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chat.messaging import edits
 from chat.models import Message, Report, Room, Sanction
 from chat.moderation import deletion, held, moderators, reports, rules, sanctions
 from chat.moderation.errors import InvalidModeration, NotAllowed
@@ -37,6 +38,14 @@ def message_delete(request, room, message_id):
         message=_message(room, message_id),
         reason=json_reason(json_fields(request)),
     )
+
+
+@require_GET
+@endpoint
+def message_revisions(request, room, message_id):
+    """A message's earlier versions, for the room's moderators."""
+    revisions = edits.message_revisions(actor=request.user, room=room, message_id=message_id)
+    return JsonResponse({"ok": True, "revisions": revisions})
 
 
 @require_POST

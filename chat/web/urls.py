@@ -54,6 +54,11 @@ _m = moderation_views
 urlpatterns += [
     path(f"{_room}messages/<int:message_id>/delete/", _m.message_delete, name="mod-delete"),
     path(f"{_room}messages/<int:message_id>/report/", _m.message_report, name="message-report"),
+    path(
+        f"{_room}messages/<int:message_id>/revisions/",
+        _m.message_revisions,
+        name="mod-revisions",
+    ),
     path(f"{_room}messages/<int:message_id>/approve/", _m.held_approve, name="mod-approve"),
     path(f"{_room}messages/<int:message_id>/drop/", _m.held_drop, name="mod-drop"),
     path(f"{_room}people/<int:user_id>/", _m.person, name="person-card"),

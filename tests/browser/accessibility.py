@@ -8,10 +8,16 @@ from pathlib import Path
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
+# Every animation that ends has ended: a message fading in is not yet its own colour, and
+# positions are measured where things stop.
+SETTLED = """() => Promise.all(document.getAnimations()
+    .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+    .map((animation) => animation.finished.catch(() => null)))"""
 
 
 def axe_violations(page, *, impacts=BLOCKING) -> list[dict]:
-    """The violations of ``impacts`` axe finds in the page as it is now."""
+    """The violations of ``impacts`` axe finds in the page once its animations have ended."""
+    page.evaluate(SETTLED)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

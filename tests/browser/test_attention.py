@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import AXE, BLOCKING, assert_accessible, described
+from tests.browser.accessibility import AXE, BLOCKING, SETTLED, assert_accessible, described
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -70,9 +70,6 @@ RECORDED = """((permission) => {
 
 # Colours are checked where they end, not halfway through a transition (as in
 # test_room_accessibility.py).
-SETTLED = """() => Promise.all(document.getAnimations()
-    .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-    .map((animation) => animation.finished.catch(() => null)))"""
 
 NOTES = "window.__notes.map(({ title, body, tag, icon }) => ({ title, body, tag, icon }))"
 

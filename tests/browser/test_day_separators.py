@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.accessibility import SETTLED
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -37,9 +38,6 @@ SHOWN = """(list) => [...list.children].map((node) => {
 
 
 # Positions are measured where they end, not halfway through a fade-in.
-SETTLED = """() => Promise.all(document.getAnimations()
-    .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-    .map((animation) => animation.finished.catch(() => null)))"""
 
 
 @pytest.fixture(scope="module")

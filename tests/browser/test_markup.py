@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import assert_accessible
+from tests.browser.accessibility import SETTLED, assert_accessible
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -373,9 +373,6 @@ SHOWCASE = (
     "@me and @them, and the end"  # not the last word: Enter would pick a suggested name
 )
 # Colours are checked where they end, not halfway through a fade.
-SETTLED = """() => Promise.all(document.getAnimations()
-    .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-    .map((animation) => animation.finished.catch(() => null)))"""
 MENTIONS_JS = """async ([body, mentions, meId]) => {
     const { renderBody } = await import("/static/chat/markup.js");
     for (const node of document.querySelectorAll("#messages .message[data-id] .body")) {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import assert_accessible
+from tests.browser.accessibility import SETTLED, assert_accessible
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -23,9 +23,6 @@ PHONE = {"width": 360, "height": 740}
 # Set before the other person acts: still there afterwards means the page was not reloaded.
 MARK_PAGE = "window.__sameDocument = true"
 SAME_PAGE = "window.__sameDocument === true"
-SETTLED = """() => Promise.all(document.getAnimations()
-    .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-    .map((animation) => animation.finished.catch(() => null)))"""
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import assert_accessible
+from tests.browser.accessibility import SETTLED, assert_accessible
 from tests.browser.conftest import VIEWPORT, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -40,9 +40,6 @@ def base_url(server):
 
 
 # Colours are checked where they end, not halfway through a fade or a transition.
-SETTLED = """() => Promise.all(document.getAnimations()
-    .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
-    .map((animation) => animation.finished.catch(() => null)))"""
 
 
 def both_schemes(page: Page) -> None:
