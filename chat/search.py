@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.models import BooleanField, F, Func, OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
-from chat.access import rules as access_rules
+from chat.access.rules import rooms_readable
 from chat.errors import ChatError, RateLimited
 from chat.limits import allowance_take
 from chat.models import Message, Room
@@ -72,20 +72,10 @@ def search_allowance_take(*, user_id: int) -> None:
         raise SearchRateLimited(wait)
 
 
-def rooms_readable(*, viewer) -> QuerySet[Room]:
-    """The rooms whose history ``viewer`` may search: those they may read, public rooms and
-    the private ones they are in (chat/access/rules.py decides, for every path)."""
-    return access_rules.rooms_readable(user=viewer)
-
-
-def room_searchable(*, viewer, room: Room) -> bool:
-    """Whether ``viewer`` may search ``room``: whether they may read it."""
-    return access_rules.room_readable(user=viewer, room=room)
-
-
 def _visible(*, viewer, room: Room | None) -> QuerySet[Message]:
-    """What ``viewer`` may find: the history's rule, room by room."""
-    messages = Message.objects.filter(room__in=rooms_readable(viewer=viewer))
+    """What ``viewer`` may find: in the rooms they may read (chat/access/rules.py decides, for
+    every path), the history's rule, room by room."""
+    messages = Message.objects.filter(room__in=rooms_readable(user=viewer))
     if room is not None:
         moderator = can_moderate(user=viewer, room=room)
         return messages.filter(room=room).visible_to(viewer, moderator=moderator)

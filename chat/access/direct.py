@@ -55,11 +55,20 @@ def direct_partner(*, room: Room, user):
     return found.user if found else None
 
 
+def direct_pair(room: Room) -> tuple[int, ...]:
+    """The user ids of a direct conversation's two people, read from its key (no query);
+    none for any other room."""
+    if not (room.is_direct and room.direct_key):
+        return ()
+    return tuple(int(part) for part in room.direct_key.split(":"))
+
+
 def direct_blocked(*, room: Room, author) -> bool:
     """Whether either of a direct conversation's two blocks the other (False elsewhere)."""
-    if not room.is_direct:
+    pair = direct_pair(room)
+    if not pair:
         return False
-    low, high = (int(part) for part in room.direct_key.split(":"))
+    low, high = pair
     other = get_user_model()(pk=high if author.pk == low else low)
     return blocked_between(a=author, b=other)
 

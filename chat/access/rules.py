@@ -2,7 +2,6 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from chat.access.errors import RoomNotFound
 from chat.models import Room, RoomMember
 
 
@@ -31,10 +30,10 @@ def rooms_listed(*, user) -> QuerySet:
     return rooms_readable(user=user).exclude(kind=Room.DIRECT).order_by("created", "id")
 
 
-def room_for_reader(*, user, slug: str) -> Room:
-    """The room at ``slug`` if ``user`` may read it; RoomNotFound otherwise, the same answer
-    as for a room that does not exist, so that a private room's address tells nothing."""
+def room_for_reader(*, user, slug: str) -> Room | None:
+    """The room at ``slug`` as it is now, if ``user`` may read it; None otherwise, the same
+    answer as for a room that does not exist, so that a private room's address tells nothing."""
     room = Room.objects.filter(slug=slug).first()
     if room is None or not room_readable(user=user, room=room):
-        raise RoomNotFound()
+        return None
     return room

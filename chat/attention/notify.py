@@ -6,6 +6,7 @@ import logging
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from chat.access.direct import direct_pair
 from chat.broadcast import user_group
 from chat.models import Message, Room, RoomMember
 from chat.payloads import REPLY_EXCERPT_LENGTH, room_payload, user_payload
@@ -21,9 +22,8 @@ def notified_users(*, message: Message, room: Room) -> dict[int, str]:
     told: dict[int, str] = {}
     for mention in message.mentions.all():
         told[mention.user_id] = "mention"
-    if room.is_direct and room.direct_key:
-        for part in room.direct_key.split(":"):
-            told[int(part)] = "direct"
+    for user_id in direct_pair(room):
+        told[user_id] = "direct"
     told.pop(message.author_id, None)
     return told
 

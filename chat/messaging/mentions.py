@@ -2,6 +2,7 @@
 
 import re
 
+from chat.identity import NICKNAME_MAX_LENGTH
 from chat.models import Mention, Message, Profile
 from chat.names import name_key
 
@@ -10,7 +11,6 @@ MENTIONS_MAX = 20  # people one message can name; more is a shout, not a mention
 # (chat/web/forms.py NICKNAME_CHARACTER), at most a nickname's length: a longer run names
 # nobody (its first 32 characters are not a name that was meant).
 _TOKEN = re.compile(r"(?<![\w.@+-])@([\w.@+-]+)")
-NAME_MAX_LENGTH = 32
 # A sentence may end right after a name: "thanks @bob." names bob (unless "bob." is a name).
 _TRAILING = ".+-@"
 
@@ -23,7 +23,7 @@ def _variants(token: str) -> list[str]:
         token = token[:-1]
         if token:
             variants.append(token)
-    return [variant for variant in variants if len(variant) <= NAME_MAX_LENGTH]
+    return [variant for variant in variants if len(variant) <= NICKNAME_MAX_LENGTH]
 
 
 def mentions_find(*, body: str) -> list[tuple[str, object]]:

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from chat.avatars import AVATAR_CHOICES, DEFAULT_AVATAR, avatar_url
 from chat.names import COLLISION_MARK, NAME_KEY_MAX_LENGTH, name_key
 
+# Ids are 64-bit in the database: a larger one finds nothing, and PostgreSQL refuses to
+# compare with it.
+ID_MAX = 2**63 - 1
+
 
 class Profile(models.Model):
     user = models.OneToOneField(
@@ -242,6 +246,7 @@ from chat.models.moderation import (  # noqa: E402  (they refer to the models ab
 )
 
 __all__ = [
+    "ID_MAX",
     "Block",
     "Mention",
     "Message",

@@ -8,10 +8,9 @@ import logging
 from channels.db import database_sync_to_async
 from django.utils import translation
 
-from chat import selectors
 from chat.access.direct import direct_partner
 from chat.access.errors import NotMember
-from chat.access.rules import room_readable
+from chat.access.rules import room_for_reader
 from chat.attention.reading import read_mark, read_state
 from chat.attention.typing import typing_announce
 from chat.broadcast import user_group
@@ -82,21 +81,19 @@ class AttentionFrames:
                 await self._send_error(NotMember(), None)
             await self.close(code=CLOSE_NOT_FOUND)
 
-    def _attention(self) -> dict:
+    def _attention(self, room) -> dict:
         """The welcome's fields about this room for this reader: what kind of room, with whom
         (a direct conversation), and where they stopped reading (the "new messages" line)."""
-        partner = direct_partner(room=self.room, user=self.user)
-        last_read_seq, muted = read_state(user=self.user, room=self.room)
+        partner = direct_partner(room=room, user=self.user)
+        last_read_seq, muted = read_state(user=self.user, room=room)
         return {
-            "kind": self.room.kind,
+            "kind": room.kind,
             # Who may make the room private and let people in and out (chat/access/private.py).
-            "manager": not self.room.is_direct
-            and can_name_moderators(user=self.user, room=self.room),
+            "manager": not room.is_direct and can_name_moderators(user=self.user, room=room),
             "partner": user_payload(partner) if partner is not None else None,
             "last_read_seq": last_read_seq,
             "notifications_muted": muted,
         }
 
     def _readable(self) -> bool:
-        room = selectors.room_get(slug=self.room.slug)
-        return room is not None and room_readable(user=self.user, room=room)
+        return room_for_reader(user=self.user, slug=self.room.slug) is not None

@@ -10,8 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
-from chat import selectors
-from chat.access.rules import room_readable
+from chat.access.rules import room_for_reader
 from chat.broadcast import user_group
 from chat.errors import ChatError, ServerError
 from chat.infra.json_logging import log_event
@@ -103,9 +102,7 @@ class ChatConsumer(
             # A private room or a conversation its user is no member of looks the same.
             await self.close(code=CLOSE_ROOM_NOT_FOUND)
             return
-        standing = await database_sync_to_async(standing_read)(
-            user=self.user, room=room, scope=self.scope
-        )
+        standing, attention = await database_sync_to_async(self._standing)(room)
         if standing.refusal is not None:
             log_event(logger, "banned", user=user.pk, room=room.slug)
             with translation.override(self.language):
@@ -114,7 +111,6 @@ class ChatConsumer(
             return
         self.moderator = standing.moderator
         self.room, self.me = room, user_payload(self.user)
-        attention = await database_sync_to_async(self._attention)()
         self.feed = SocketFeed(
             write=self.send_quietly, close=self.close_with, recheck=self._recheck
         )
@@ -257,10 +253,14 @@ class ChatConsumer(
         fields.update(extra or {})
         await self.send(text_data=frame("error", **fields))
 
+    def _standing(self, room):
+        """What connect reads of the user in the room, in one trip to the database thread:
+        their standing (chat/moderation/sockets.py) and, unless refused, the welcome's
+        attention fields."""
+        standing = standing_read(user=self.user, room=room, scope=self.scope)
+        return standing, self._attention(room) if standing.refusal is None else None
+
     @database_sync_to_async
     def _load(self, slug: str, user):
         user = get_user_model().objects.select_related("profile").get(pk=user.pk)
-        room = selectors.room_get(slug=slug)
-        if room is not None and not room_readable(user=user, room=room):
-            room = None
-        return room, user
+        return room_for_reader(user=user, slug=slug), user

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from chat.models import ID_MAX
 from chat.sockets.frames import InvalidField, frame_parse
 from chat.text import is_text
 
 CLIENT_MSG_ID_MAX_LENGTH = 64
 HISTORY_LIMIT_MAX = 100
-# Ids are 64-bit in the database: a larger one finds nothing, and PostgreSQL refuses
-# to compare with it.
-ID_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)

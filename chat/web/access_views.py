@@ -17,7 +17,7 @@ from chat.access.lists import member_list, reader_rooms
 from chat.attention.reading import notifications_mute_set
 from chat.models import RoomInvite
 from chat.payloads import timestamp
-from chat.web.json_endpoints import endpoint, json_fields, json_flag, user_endpoint
+from chat.web.json_endpoints import endpoint, json_fields, json_flag_given, user_endpoint
 
 User = get_user_model()
 
@@ -41,9 +41,7 @@ def direct_open(request, user_id):
 @require_POST
 @user_endpoint
 def person_block(request, user_id):
-    blocked = json_flag(json_fields(request), "blocked")
-    if blocked is None:
-        raise InvalidAccessChange(_("Say “blocked”: true or false."))
+    blocked = json_flag_given(json_fields(request), "blocked")
     direct.block_set(user=request.user, target=_person(user_id), blocked=blocked)
     return JsonResponse({"ok": True, "blocked": blocked})
 
@@ -58,9 +56,7 @@ def my_rooms(request):
 @require_POST
 @endpoint
 def room_notifications(request, room):
-    muted = json_flag(json_fields(request), "muted")
-    if muted is None:
-        raise InvalidAccessChange(_("Say “muted”: true or false."))
+    muted = json_flag_given(json_fields(request), "muted")
     notifications_mute_set(user=request.user, room=room, muted=muted)
     return JsonResponse({"ok": True, "muted": muted})
 
@@ -68,9 +64,7 @@ def room_notifications(request, room):
 @require_POST
 @endpoint
 def room_privacy(request, room):
-    private_now = json_flag(json_fields(request), "private")
-    if private_now is None:
-        raise InvalidAccessChange(_("Say “private”: true or false."))
+    private_now = json_flag_given(json_fields(request), "private")
     private.room_privacy_set(actor=request.user, room=room, private=private_now)
     return JsonResponse({"ok": True, "kind": room.kind})
 

@@ -3,24 +3,31 @@ session (401 without one), the room from the URL (404 when the user may not read
 fields from a JSON object or a form, refusals as JSON errors with their codes."""
 
 import json
+import math
 from functools import wraps
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from chat.access.rules import room_readable
-from chat.errors import ChatError
-from chat.models import Room
+from chat.access.rules import room_for_reader
+from chat.errors import ChatError, RateLimited
 from chat.moderation.errors import InvalidModeration
 
 REASON_MAX_LENGTH = 200
 STATUS = {"forbidden": 403, "not_found": 404, "room_not_found": 404}
 
 
+def too_many(response, error: RateLimited):
+    """``response`` as the answer to a request over a limit: 429, and when to come back."""
+    response.status_code = 429
+    response["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+    return response
+
+
 def json_error(error: ChatError) -> JsonResponse:
     body = {"code": error.code, "detail": str(error.detail), **error.fields()}
-    return JsonResponse({"error": body}, status=STATUS.get(error.code, 400))
+    response = JsonResponse({"error": body}, status=STATUS.get(error.code, 400))
+    return too_many(response, error) if isinstance(error, RateLimited) else response
 
 
 def json_fields(request) -> dict:
@@ -56,6 +63,14 @@ def json_flag(data: dict, name: str) -> bool | None:
     raise InvalidModeration(_("“%(field)s” must be true or false.") % {"field": name})
 
 
+def json_flag_given(data: dict, name: str) -> bool:
+    """``json_flag``, for a field the request must give."""
+    value = json_flag(data, name)
+    if value is None:
+        raise InvalidModeration(_("Say “%(field)s”: true or false.") % {"field": name})
+    return value
+
+
 def not_authenticated() -> JsonResponse:
     error = {"code": "not_authenticated", "detail": _("Log in first.")}
     return JsonResponse({"error": error}, status=401)
@@ -89,8 +104,8 @@ def endpoint(view):
             return not_authenticated()
         try:
             # A private room or a conversation the user is no member of is not there for them.
-            room = get_object_or_404(Room, slug=slug)
-            if not room_readable(user=request.user, room=room):
+            room = room_for_reader(user=request.user, slug=slug)
+            if room is None:
                 raise Http404
             return view(request, room, **kwargs) or JsonResponse({"ok": True})
         except ChatError as error:

@@ -14,7 +14,13 @@ from chat.moderation import deletion, held, moderators, reports, rules, sanction
 from chat.moderation.errors import InvalidModeration, NotAllowed
 from chat.moderation.panel import moderation_panel, person_card
 from chat.moderation.roles import can_moderate
-from chat.web.json_endpoints import endpoint, json_fields, json_flag, json_reason
+from chat.web.json_endpoints import (
+    endpoint,
+    json_fields,
+    json_flag,
+    json_flag_given,
+    json_reason,
+)
 
 User = get_user_model()
 
@@ -106,9 +112,7 @@ def person_ban(request, room, user_id):
 def person_moderator(request, room, user_id):
     """The room's owner (or site staff) names a moderator of the room, or un-names one."""
     data = json_fields(request)
-    moderator = json_flag(data, "moderator")
-    if moderator is None:
-        raise InvalidModeration(_("Say “moderator”: true or false."))
+    moderator = json_flag_given(data, "moderator")
     moderators.room_moderator_set(
         actor=request.user, room=room, user=get_object_or_404(User, pk=user_id), moderator=moderator
     )

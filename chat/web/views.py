@@ -1,4 +1,3 @@
-import math
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync
@@ -26,6 +25,7 @@ from chat.moderation.sanctions import ban_check
 from chat.presence.tracker import presence_store
 from chat.web.browsers import browser_id, browser_remember
 from chat.web.forms import GuestJoinForm, GuestUpgradeForm, RoomCreateForm, SignupForm
+from chat.web.json_endpoints import too_many
 
 
 def _next_url(request, default: str) -> str:
@@ -86,7 +86,7 @@ def room_create(request):
         return _room_list_again(request, form)
     except TooManyRooms as error:
         form.add_error(None, error.detail)
-        return _too_many(
+        return too_many(
             _room_list_again(request, form),
             error,
         )
@@ -135,7 +135,7 @@ def guest_join(request):
     response = render(request, "chat/join.html", {"form": form, "next": next_url})
     if banned:
         response.status_code = 403
-    return browser_remember(_too_many(response, refused) if refused else response, browser)
+    return browser_remember(too_many(response, refused) if refused else response, browser)
 
 
 def guest_ban_check(request, *, browser: str, next_url: str) -> None:
@@ -166,13 +166,6 @@ def guest_challenge(request):
     if not settings.CHAT_GUEST_PROOF_OF_WORK:
         raise Http404
     return JsonResponse(proof_of_work.challenge_create())
-
-
-def _too_many(response, error):
-    """``response`` as the answer to a request over a limit: 429, and when to come back."""
-    response.status_code = 429
-    response["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
-    return response
 
 
 def login_locked_out(request, *args):

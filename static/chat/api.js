@@ -1,4 +1,5 @@
-// The room's moderation endpoints (docs/protocol.md, "Moderation over HTTP"): JSON with the
+// The page's JSON endpoints (docs/protocol.md, "Moderation over HTTP" and the sections after
+// it): a room's, and the site's (SiteApi). JSON with the
 // session cookie and Django's CSRF token. Answers are {"ok": true, ...}; a refusal is thrown
 // as an ApiError whose message is the server's `detail`, ready to show.
 
@@ -31,19 +32,22 @@ export class RoomApi {
     this.base = `/chat/${encodeURIComponent(slug)}/`;
   }
 
-  get(path) {
-    return this.request("GET", path);
+  // `signal`: an AbortController's, to drop a request a newer one replaces (its AbortError
+  // is thrown as it is).
+  get(path, { signal } = {}) {
+    return this.request("GET", path, undefined, { signal });
   }
 
   post(path, body = {}) {
     return this.request("POST", path, body);
   }
 
-  async request(method, path, body) {
+  async request(method, path, body, { signal } = {}) {
     const options = {
       method,
       credentials: "same-origin",
       headers: { Accept: "application/json" },
+      signal,
     };
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
@@ -53,7 +57,8 @@ export class RoomApi {
     let response;
     try {
       response = await fetch(this.base + path, options);
-    } catch {
+    } catch (error) {
+      if (error.name === "AbortError") throw error;
       throw new ApiError(gettext("The server could not be reached. Check your connection."), {
         code: "network",
       });
@@ -72,3 +77,13 @@ export class RoomApi {
     });
   }
 }
+
+// The site's endpoints that belong to no room (/people/<id>/…, /search/, /me/rooms/), with
+// RoomApi's CSRF and errors.
+export class SiteApi extends RoomApi {
+  constructor() {
+    super("");
+    this.base = "/";
+  }
+}
+

@@ -5,17 +5,9 @@
 // - the page of a conversation: its header names the other person instead of the room's
 //   title, and a block says, above the composer, why nothing goes out.
 
-import { RoomApi } from "./api.js";
+import { SiteApi } from "./api.js";
 
 const UNBLOCKED_NOTE_MS = 6000;
-
-// The site's endpoints that belong to no room (/people/<id>/…), with RoomApi's CSRF and errors.
-export class SiteApi extends RoomApi {
-  constructor() {
-    super("");
-    this.base = "/";
-  }
-}
 
 // "Conversation with %s" with the name in the middle, whatever the translation's word order:
 // the words around the name, for screen readers; the name, for everyone.

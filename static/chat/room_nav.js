@@ -6,7 +6,7 @@
 // after a `notify` or a `read` about them (a `notify` counts at once, here). Never more than one
 // request in MIN_GAP_MS.
 
-import { SiteApi } from "./direct.js";
+import { SiteApi } from "./api.js";
 
 const MIN_GAP_MS = 4000;
 const POLL_MS = 60_000;

@@ -4,7 +4,7 @@
 // opens that room at it (/chat/<slug>/?message=<id>). States are said to screen readers.
 // Everything is built from DOM nodes and textContent: a message is never read as HTML.
 
-import { ApiError } from "./api.js";
+import { SiteApi } from "./api.js";
 import { fullTime, momentText, parseTime } from "./time.js";
 
 const QUERY_MIN = 2; // characters; one is enough from U+2E80 on (CJK), as the server says
@@ -24,36 +24,6 @@ function queryProblem(query) {
     return interpolate(gettext("Search for at most %s characters."), [QUERY_MAX]);
   }
   return null;
-}
-
-async function getJson(url, signal) {
-  let response;
-  try {
-    response = await fetch(url, {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-      signal,
-    });
-  } catch (error) {
-    if (error.name === "AbortError") throw error;
-    throw new ApiError(gettext("The server could not be reached. Check your connection."));
-  }
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (response.ok && data && !data.error) return data;
-  const error = data && typeof data.error === "object" ? data.error : {};
-  let detail = error.detail;
-  if (!detail && response.status === 401) {
-    detail = gettext("Your session has ended. Reload the page to sign in again.");
-  }
-  throw new ApiError(detail || gettext("Something went wrong. Try again."), {
-    code: error.code || "",
-    status: response.status,
-  });
 }
 
 // Where `query` occurs in `text`, in any case: [start, end) pairs in `text`'s own indices.
@@ -106,6 +76,7 @@ export class Search {
     this.toggle = toggle;
     this.layout = layout;
     this.slug = slug;
+    this.api = new SiteApi();
     this.template = template;
     this.jump = jump;
     this.say = say;
@@ -181,7 +152,7 @@ export class Search {
   url(query, scope, beforeId) {
     const params = new URLSearchParams({ q: query, limit: String(PAGE) });
     if (beforeId) params.set("before_id", String(beforeId));
-    const base = scope === "all" ? "/search/" : `/chat/${encodeURIComponent(this.slug)}/search/`;
+    const base = scope === "all" ? "search/" : `chat/${encodeURIComponent(this.slug)}/search/`;
     return `${base}?${params}`;
   }
 
@@ -205,7 +176,9 @@ export class Search {
     this.showStatus(gettext("Searching…"), { state: "busy" });
     try {
       const beforeId = more ? this.last.nextBeforeId : null;
-      const answer = await getJson(this.url(query, scope, beforeId), request.signal);
+      const answer = await this.api.get(this.url(query, scope, beforeId), {
+        signal: request.signal,
+      });
       if (this.request !== request) return;
       this.last = { query: answer.query ?? query, scope, nextBeforeId: answer.next_before_id };
       this.showResults(answer, { more });

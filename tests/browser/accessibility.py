@@ -15,12 +15,17 @@ SETTLED = """() => Promise.all(document.getAnimations()
     .map((animation) => animation.finished.catch(() => null)))"""
 
 
-def axe_violations(page, *, impacts=BLOCKING) -> list[dict]:
-    """The violations of ``impacts`` axe finds in the page once its animations have ended."""
+def axe_violations(page, *, impacts=BLOCKING, within: str | None = None) -> list[dict]:
+    """The violations of ``impacts`` axe finds once the page's animations have ended, in the
+    whole page or in the element ``within`` selects."""
     page.evaluate(SETTLED)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    results = page.evaluate(
+        """async (within) => await axe.run(
+            within ? document.querySelector(within) : document, {resultTypes: ['violations']})""",
+        within,
+    )
     return [found for found in results["violations"] if found["impact"] in impacts]
 
 
@@ -33,7 +38,18 @@ def described(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page) -> None:
+def assert_accessible(page, *, within: str | None = None) -> None:
     """No serious or critical violation: the report names each rule and the nodes."""
-    violations = axe_violations(page)
+    violations = axe_violations(page, within=within)
     assert not violations, "axe found:\n" + described(violations)
+
+
+def assert_accessible_in_both_schemes(page, *, within: str | None = None) -> None:
+    """No serious or critical violation, in light mode and in dark; light again after."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        try:
+            assert_accessible(page, within=within)
+        except AssertionError as error:
+            raise AssertionError(f"{scheme} mode: {error}") from None
+    page.emulate_media(color_scheme="light")

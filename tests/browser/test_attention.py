@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import AXE, BLOCKING, SETTLED, assert_accessible, described
+from tests.browser.accessibility import (
+    assert_accessible_in_both_schemes,
+)
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -68,8 +70,6 @@ RECORDED = """((permission) => {
     window.Notification = Recorded;
 })(%s);"""
 
-# Colours are checked where they end, not halfway through a transition (as in
-# test_room_accessibility.py).
 
 NOTES = "window.__notes.map(({ title, body, tag, icon }) => ({ title, body, tag, icon }))"
 
@@ -95,32 +95,9 @@ def base_url(server):
     return server.url
 
 
-def both_schemes(page: Page) -> None:
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        page.evaluate(SETTLED)
-        try:
-            assert_accessible(page)
-        except AssertionError as error:
-            raise AssertionError(f"{scheme} mode: {error}") from None
-    page.emulate_media(color_scheme="light")
-
-
 def assert_drawer_accessible(page: Page) -> None:
-    """axe on the phone's open drawer (the rest of the phone page has violations of its own,
-    outside this feature: the send button's and the brand link's names)."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text())
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        page.evaluate(SETTLED)
-        results = page.evaluate(
-            """async () => await axe.run(document.getElementById("sidebar"),
-                                          {resultTypes: ["violations"]})"""
-        )
-        found = [item for item in results["violations"] if item["impact"] in BLOCKING]
-        assert not found, f"{scheme} mode: axe found:\n" + described(found)
-    page.emulate_media(color_scheme="light")
+    """axe on the phone's open drawer, light and dark."""
+    assert_accessible_in_both_schemes(page, within="#sidebar")
 
 
 def room_create(owner: Person, title: str) -> str:
@@ -470,7 +447,7 @@ def test_the_list_typing_line_and_notification_controls_pass_axe_and_fit_a_phone
         expect(page.locator("#typing-line")).to_be_visible()
         expect(page.locator("#notify-enable")).to_be_visible()
         page.evaluate("document.activeElement?.blur()")
-        both_schemes(page)
+        assert_accessible_in_both_schemes(page)
         PICTURES.mkdir(exist_ok=True)
         page.screenshot(path=str(PICTURES / "attention-desktop-en.png"), animations="disabled")
     finally:

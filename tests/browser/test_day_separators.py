@@ -37,9 +37,6 @@ SHOWN = """(list) => [...list.children].map((node) => {
 })"""
 
 
-# Positions are measured where they end, not halfway through a fade-in.
-
-
 @pytest.fixture(scope="module")
 def server():
     with LiveServer(

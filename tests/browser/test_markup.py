@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import SETTLED, assert_accessible
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -372,7 +372,6 @@ SHOWCASE = (
     "```\nblock of code\n```\n"
     "@me and @them, and the end"  # not the last word: Enter would pick a suggested name
 )
-# Colours are checked where they end, not halfway through a fade.
 MENTIONS_JS = """async ([body, mentions, meId]) => {
     const { renderBody } = await import("/static/chat/markup.js");
     for (const node of document.querySelectorAll("#messages .message[data-id] .body")) {
@@ -402,5 +401,4 @@ def test_formatted_messages_are_accessible_in_both_themes(people, scheme):
     page.evaluate(MENTIONS_JS, [SHOWCASE, mentions, me_id])
     expect(page.locator("#messages .mention-me")).to_have_count(2)  # in a bubble of each colour
     page.emulate_media(color_scheme=scheme)
-    page.evaluate(SETTLED)
     assert_accessible(page)

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import SETTLED, assert_accessible
+from tests.browser.accessibility import (
+    assert_accessible_in_both_schemes,
+)
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -70,17 +72,6 @@ def open_menu(page: Page, node):
 
 def choose(page: Page, node, item: str) -> None:
     open_menu(page, node).get_by_role("menuitem", name=item, exact=True).click()
-
-
-def both_schemes(page: Page) -> None:
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        page.evaluate(SETTLED)
-        try:
-            assert_accessible(page)
-        except AssertionError as error:
-            raise AssertionError(f"{scheme} mode: {error}") from None
-    page.emulate_media(color_scheme="light")
 
 
 def two_in_a_room(people, title: str):
@@ -510,12 +501,12 @@ def test_the_new_parts_pass_axe_in_light_and_dark(people):
     # The reply bar open, with a quote, a reaction, a mention, an edited mark on the page.
     choose(b, message(b, "Second point"), "Reply")
     expect(b.locator("#reply-bar")).to_be_visible()
-    both_schemes(b)
+    assert_accessible_in_both_schemes(b)
 
     # The reaction picker open.
     message(b, "Second point").locator(".reaction-add").click()
     expect(b.locator("#reaction-picker")).to_be_visible()
-    both_schemes(b)
+    assert_accessible_in_both_schemes(b)
     b.keyboard.press("Escape")
     expect(b.locator("#reaction-picker")).to_be_hidden()
     expect(message(b, "Second point").locator(".reaction-add")).to_be_focused()
@@ -525,12 +516,12 @@ def test_the_new_parts_pass_axe_in_light_and_dark(people):
     b.locator(".message-editor textarea").fill("")
     b.keyboard.press("Enter")
     expect(b.locator(".editor-error")).to_be_visible()
-    both_schemes(b)
+    assert_accessible_in_both_schemes(b)
     b.keyboard.press("Escape")
     b.locator("#message-input").type("@")
     expect(b.get_by_role("listbox", name="People to mention")).to_be_visible()
     b.keyboard.press("ArrowDown")
-    both_schemes(b)
+    assert_accessible_in_both_schemes(b)
 
 
 def test_the_new_parts_fit_a_phone(browser, base_url, people):

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import SETTLED, assert_accessible
+from tests.browser.accessibility import (
+    SETTLED,
+    assert_accessible_in_both_schemes,
+)
 from tests.browser.conftest import VIEWPORT, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -37,21 +40,6 @@ def server():
 @pytest.fixture(scope="module")
 def base_url(server):
     return server.url
-
-
-# Colours are checked where they end, not halfway through a fade or a transition.
-
-
-def both_schemes(page: Page) -> None:
-    """No serious or critical accessibility violation, in light mode and in dark."""
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        page.evaluate(SETTLED)
-        try:
-            assert_accessible(page)
-        except AssertionError as error:
-            raise AssertionError(f"{scheme} mode: {error}") from None
-    page.emulate_media(color_scheme="light")
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -219,13 +207,13 @@ def test_an_owner_makes_the_room_private_and_lets_people_in_and_out(people, brow
     assert mod.evaluate("navigator.clipboard.readText()") == link
     expect(dialog.locator(".settings-invite")).to_have_count(1)
     expect(dialog.locator(".settings-invite-facts")).to_contain_text("not used yet")
-    both_schemes(mod)
+    assert_accessible_in_both_schemes(mod)
 
     page = guest.page
     response = page.goto(link)
     assert response.status == 200
     expect(page.get_by_role("heading", name="You are invited to “Secret plans”")).to_be_visible()
-    both_schemes(page)
+    assert_accessible_in_both_schemes(page)
     page.get_by_role("button", name="Join the room").click()
     page.wait_for_url(f"**/chat/{slug}/")
     online(page)
@@ -257,7 +245,7 @@ def test_an_owner_makes_the_room_private_and_lets_people_in_and_out(people, brow
     response = carol.page.goto(revoked)
     assert response.status == 410
     expect(carol.page.locator(".invite-card")).to_contain_text("expired or was revoked")
-    both_schemes(carol.page)
+    assert_accessible_in_both_schemes(carol.page)
 
     # By name: nobody of that name; then Carol, who reads the room until she is let out.
     name_field = dialog.get_by_label("Add by name")
@@ -289,7 +277,7 @@ def test_an_owner_makes_the_room_private_and_lets_people_in_and_out(people, brow
     expect(card.locator(".room-private")).to_have_text("Private")
     expect(card.locator(".room-icon-private svg")).to_be_visible()
     expect(mod.locator('a.room-card[href="/chat/lobby/"] .room-private')).to_have_count(0)
-    both_schemes(mod)
+    assert_accessible_in_both_schemes(mod)
     carol.page.goto(f"{base_url}/")
     expect(carol.page.locator(f'a.room-card[href="/chat/{slug}/"]')).to_have_count(0)
 
@@ -408,7 +396,7 @@ def test_on_a_phone_the_settings_open_from_the_moderators_panel(people):
         target.scroll_into_view_if_needed()
         box = target.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, name
-    both_schemes(page)
+    assert_accessible_in_both_schemes(page)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(ROOT / "test-artifacts" / "private-room-settings-phone.png"))
     page.keyboard.press("Escape")

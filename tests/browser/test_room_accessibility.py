@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accessibility import SETTLED, assert_accessible
+from tests.browser.accessibility import (
+    assert_accessible_in_both_schemes,
+)
 from tests.browser.conftest import Person, unique_name
 from tests.browser.visitor import Visitor
 from tests.servers import LiveServer
@@ -61,21 +63,6 @@ def room_create(owner: Person, title: str, *, slug: str | None = None) -> str:
     return slug
 
 
-# Colours are checked where they end, not halfway through a fade or a transition.
-
-
-def both_schemes(page: Page) -> None:
-    """No serious or critical violation, in light mode and in dark."""
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        page.evaluate(SETTLED)
-        try:
-            assert_accessible(page)
-        except AssertionError as error:
-            raise AssertionError(f"{scheme} mode: {error}") from None
-    page.emulate_media(color_scheme="light")
-
-
 # --- axe-core ------------------------------------------------------------------------------
 
 
@@ -89,18 +76,18 @@ def test_the_room_page_has_no_serious_accessibility_violation(people):
     guest.send("Hello, is the meeting at three?")
     owner.send("Yes, in the big room.\nBring the slides.")
     expect(page.locator("#messages .message[data-id]")).to_have_count(3)
-    both_schemes(page)
+    assert_accessible_in_both_schemes(page)
 
     guest.send(ZERO_WIDTH)  # a refused message, with its Edit and Discard
     expect(page.locator("#messages .message.mine.failed")).to_have_count(1)
     page.fill("#message-input", "w" * 3700)  # the counter near the limit
     expect(page.locator("#composer-count")).to_be_visible()
-    both_schemes(page)
+    assert_accessible_in_both_schemes(page)
 
     # A person's card, as anyone sees it, and as the room's owner does.
     page.locator("#online-list .online-user-button", has_text=owner.name).click()
     expect(page.locator("#person-card .person-joined")).not_to_have_text("…")
-    both_schemes(page)
+    assert_accessible_in_both_schemes(page)
     page.keyboard.press("Escape")
 
     card = mod.locator("#person-card")
@@ -108,7 +95,7 @@ def test_the_room_page_has_no_serious_accessibility_violation(people):
     expect(card.locator(".person-moderation")).to_be_visible()
     card.get_by_role("button", name="Mute", exact=True).click()
     expect(card.locator(".person-result")).to_contain_text("Muted")
-    both_schemes(mod)
+    assert_accessible_in_both_schemes(mod)
     mod.keyboard.press("Escape")
 
     # The moderators' panel, with the mute and the log; the muted guest's composer.
@@ -116,9 +103,9 @@ def test_the_room_page_has_no_serious_accessibility_violation(people):
     panel = mod.locator("#moderation-panel")
     expect(panel.locator(".panel-sanction")).to_have_count(1)
     expect(panel.locator(".panel-body")).to_have_attribute("aria-busy", "false")
-    both_schemes(mod)
+    assert_accessible_in_both_schemes(mod)
     expect(page.locator("#composer-lock")).to_be_visible()
-    both_schemes(page)
+    assert_accessible_in_both_schemes(page)
 
     # The message menu, open.
     mod.keyboard.press("Escape")
@@ -126,7 +113,7 @@ def test_the_room_page_has_no_serious_accessibility_violation(people):
     message.hover()
     message.locator(".message-menu-button").click()
     expect(mod.locator("#message-menu")).to_be_visible()
-    both_schemes(mod)
+    assert_accessible_in_both_schemes(mod)
 
 
 def test_the_lost_connection_banner_is_accessible(browser):
@@ -138,7 +125,7 @@ def test_the_lost_connection_banner_is_accessible(browser):
         # Once the quick first retry has failed too, in a second or so.
         expect(banner).to_be_visible()
         expect(banner.locator(".offline-countdown")).to_have_text(re.compile(r"in \d+ s…$"))
-        both_schemes(page)
+        assert_accessible_in_both_schemes(page)
         person.close()
 
 

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from chat.access.rules import room_readable
 from chat.models import Message, Room, RoomMember
 from chat.search import (
     InvalidSearch,
     messages_search,
-    room_searchable,
     search_page_payload,
     search_query_clean,
 )
@@ -128,8 +128,8 @@ def test_a_private_room_is_searched_by_its_members_only(room, reader):
 
     assert found(reader, "plans") == ["public plans"]
     assert found(member, "plans") == ["public plans", "members only plans"]
-    assert not room_searchable(viewer=reader, room=private)
-    assert room_searchable(viewer=member, room=private)
+    assert not room_readable(user=reader, room=private)
+    assert room_readable(user=member, room=private)
 
 
 @pytest.fixture
