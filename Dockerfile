@@ -28,7 +28,8 @@ RUN export DEBUG=false SECRET_KEY=build-only-placeholder ALLOWED_HOSTS=build.inv
 
 FROM base
 
-RUN useradd --system --uid 1000 --no-create-home --home-dir /app chat
+RUN useradd --system --uid 1000 --no-create-home --home-dir /app chat \
+    && mkdir -p /data/media && chown chat /data/media
 # Owned by root and read-only to the app's user: the app writes nothing here.
 COPY --from=build /app /app
 USER chat

@@ -1,8 +1,10 @@
 """People: guests, password accounts, and turning one into the other."""
 
+import re
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +13,34 @@ from django.utils.translation import pgettext_lazy
 from chat.avatars import DEFAULT_AVATAR
 from chat.errors import NicknameTaken
 from chat.models import Profile
-from chat.names import name_key, text_visible_check
+from chat.names import name_key, text_visible_check, visible_validate
 
 User = get_user_model()
 NICKNAME_MAX_LENGTH = 32
 LEGACY = "legacy"  # Profile.source of guests made by the PHP room's page (chat/legacy/consumer.py)
+EMBED = "embed"  # Profile.source of a host site's members, signed in by its tokens (chat/embed/)
+# The characters of Django's username rule (User.username_validator): \w is a letter or digit
+# of any script (王小明 is a nickname) or "_"; and @ . + -.
+NICKNAME_CHARACTER = re.compile(r"[\w.@+-]")
+
+
+def nickname_validate(value: str) -> None:
+    """What a chosen nickname may hold (the forms' validator, and a host site's ``name``
+    claim): no invisible characters, no spaces, only NICKNAME_CHARACTER."""
+    # Invisible characters first: their own message says more than "letters, digits...".
+    visible_validate(value)
+    refused = [char for char in dict.fromkeys(value) if not NICKNAME_CHARACTER.fullmatch(char)]
+    spaces = any(char.isspace() for char in refused)
+    shown = " ".join(f"“{char}”" for char in refused if not char.isspace())
+    if spaces and shown:
+        message = _("A nickname cannot contain spaces or %(characters)s.")
+    elif shown:
+        message = _("A nickname cannot contain %(characters)s.")
+    elif spaces:
+        message = _("A nickname cannot contain spaces.")
+    else:
+        return
+    raise ValidationError(message, code="invalid", params={"characters": shown})
 
 
 class NameLooksTaken(NicknameTaken):
@@ -158,6 +183,14 @@ def account_create(*, username: str, password: str, avatar: str = DEFAULT_AVATAR
     look-alike of it is taken, including by a sign-up at the same moment."""
     return _user_create(
         nickname=username, password=password, avatar=avatar, is_guest=False, source="web"
+    )
+
+
+def embed_member_create(*, nickname: str, avatar: str = DEFAULT_AVATAR):
+    """A host site's member (chat/embed/accounts.py): not a guest, yet without a password,
+    so that only the host's next token logs them in; NicknameTaken as for a sign-up."""
+    return _user_create(
+        nickname=nickname, password=None, avatar=avatar, is_guest=False, source=EMBED
     )
 
 

@@ -3,6 +3,9 @@
 import json
 from datetime import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
+
 from chat.avatars import DEFAULT_AVATAR, avatar_url
 from chat.models import Message, Room
 
@@ -24,6 +27,19 @@ def room_payload(room: Room) -> dict:
     return {"slug": room.slug, "title": room.title, "kind": room.kind}
 
 
+def message_image(message: Message):
+    """The message's picture (an Upload), or None; no query when it was loaded with the
+    message (``for_payload``, ``message_save``)."""
+    try:
+        return message.image
+    except ObjectDoesNotExist:
+        return None
+
+
+def has_image(message: Message) -> bool:
+    return message_image(message) is not None
+
+
 REPLY_EXCERPT_LENGTH = 100
 
 
@@ -37,6 +53,8 @@ def reply_payload(original: Message | None) -> dict | None:
         "author": user_payload(original.author),
         "excerpt": "" if deleted else original.body[:REPLY_EXCERPT_LENGTH],
         "deleted": deleted,
+        # A picture's quote may have no words: the page then says it quotes a picture.
+        "image": not deleted and has_image(original),
     }
 
 
@@ -54,6 +72,20 @@ def mention_payload(mention) -> dict:
     return {"id": mention.user_id, "name": mention.user.get_username(), "text": mention.text}
 
 
+def image_payload(upload) -> dict:
+    """A message's picture: where to fetch it and its thumbnail, and their sizes, so that the
+    page reserves the space before either arrives."""
+    key = upload.key
+    return {
+        "url": reverse("upload", kwargs={"key": key}),
+        "thumb_url": reverse("upload-thumbnail", kwargs={"key": key}),
+        "width": upload.width,
+        "height": upload.height,
+        "thumb_width": upload.thumb_width,
+        "thumb_height": upload.thumb_height,
+    }
+
+
 def message_payload(message: Message) -> dict:
     """A message as pages see it. Load it with ``Message.objects.for_payload()`` (or as
     message_save returns it): its replies, reactions and mentions then cost no query."""
@@ -69,6 +101,7 @@ def message_payload(message: Message) -> dict:
         "reply_to": reply_payload(message.reply_to) if message.reply_to_id else None,
         "mentions": [mention_payload(mention) for mention in message.mentions.all()],
         "reactions": reactions_payload(message.reactions.all()),
+        "image": image_payload(upload) if (upload := message_image(message)) else None,
     }
     # Only moderators' history holds these (and an author's own held messages).
     if message.deleted_at is not None:

@@ -16,20 +16,24 @@ from chat.errors import BodyTooLong, ChatError, EmptyBody, RateLimited
 from chat.limits import message_rate_take, room_allowance_check
 from chat.messaging.mentions import mentions_find, mentions_save, payload_cache
 from chat.messaging.replies import reply_target
-from chat.models import Message, Room
+from chat.models import Message, Room, Upload
 from chat.moderation.filters import FilterOutcome, filter_apply
 from chat.moderation.rules import send_check
 from chat.names import text_visible_check
 from chat.payloads import frame, message_payload
 from chat.text import controls_drop, has_visible
+from chat.uploads.attaching import upload_attach, upload_usable
 
 logger = logging.getLogger(__name__)
 
 
-def message_body_clean(*, body: str) -> str:
-    """The body as stored: controls dropped, trimmed; one that shows nothing is empty."""
+def message_body_clean(*, body: str, caption: bool = False) -> str:
+    """The body as stored: controls dropped, trimmed; one that shows nothing is empty, which
+    only a picture's caption (``caption``) may be."""
     body = controls_drop(body).strip()
     if not has_visible(body):
+        if caption:
+            return ""
         raise EmptyBody()
     limit = settings.CHAT_MESSAGE_MAX_LENGTH
     if len(body) > limit:
@@ -59,10 +63,11 @@ def message_save(
     client_msg_id: str | None = None,
     held: bool = False,
     reply_to: Message | None = None,
+    upload: Upload | None = None,
 ) -> tuple[Message, bool]:
     """Save a message numbered in its room, in its own transaction, with the people it
-    mentions: the message and True, or, for a resend of a ``client_msg_id`` this author used
-    before, the earlier message and False.
+    mentions and the picture it shows: the message and True, or, for a resend of a
+    ``client_msg_id`` this author used before, the earlier message and False.
 
     The insert comes first and the unique constraint on (author, client_msg_id) catches the
     resend: two statements (UPDATE … RETURNING, INSERT) for a new message, the common case;
@@ -81,6 +86,10 @@ def message_save(
                 seq=room_seq_take(room=room),
             )
             mentions_save(message=message, found=found)
+            if upload is not None:
+                upload_attach(upload=upload, message=message)
+            else:
+                Message.image.related.set_cached_value(message, None)
             payload_cache(message)["reactions"] = []
     except IntegrityError:
         if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
@@ -111,14 +120,18 @@ def message_accept(
     client_msg_id: str | None,
     moderator: bool,
     reply_to_id: int | None = None,
+    upload_key: str | None = None,
 ) -> tuple[Message, bool]:
     """Screen and save a send in one trip to the database thread: ``message_save``'s answer.
     A refused resend of a message saved before returns that message: a mute, a filter entry
-    or slow mode added since (or the deletion of the message it answers) takes back nothing
-    that was acknowledged."""
+    or slow mode added since (or the deletion of the message it answers, or its picture
+    used) takes back nothing that was acknowledged."""
     try:
         screened = message_screen(room=room, author=author, body=body, moderator=moderator)
         reply_to = reply_target(room=room, reply_to_id=reply_to_id)
+        upload = (
+            upload_usable(author=author, room=room, key=upload_key) if upload_key else None
+        )
     except ChatError:
         if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
             return sent, False
@@ -130,6 +143,7 @@ def message_accept(
         client_msg_id=client_msg_id,
         held=screened.held,
         reply_to=reply_to,
+        upload=upload,
     )
 
 
@@ -141,8 +155,11 @@ async def message_send(
     client_msg_id: str | None = None,
     moderator: bool = False,
     reply_to_id: int | None = None,
+    upload_key: str | None = None,
 ) -> Message:
     """Save a message, then announce it to the room: its transaction has committed by then.
+    With ``upload_key`` it shows that picture (chat/uploads/), and its body is a caption
+    that may be empty.
 
     A resend with the same ``client_msg_id`` from the same author (after a dropped
     connection, or racing the first send) returns the message saved the first time and
@@ -151,7 +168,7 @@ async def message_send(
     it by its number (see docs/reliability.md). A message the filter holds is announced as
     its number alone, so that receivers see no gap.
     """
-    body = message_body_clean(body=body)
+    body = message_body_clean(body=body, caption=upload_key is not None)
     if (retry_after := await message_rate_take(user_id=author.pk)) is not None:
         # Looked up only here: for a send within the limit the insert itself finds a resend.
         sent = await database_sync_to_async(message_sent_before)(
@@ -167,6 +184,7 @@ async def message_send(
         client_msg_id=client_msg_id,
         moderator=moderator,
         reply_to_id=reply_to_id,
+        upload_key=upload_key,
     )
     if new:
         await message_announce(message=message, room=room)

@@ -6,9 +6,10 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from chat.broadcast import user_sockets_close
-from chat.models import Profile, Sanction
+from chat.models import Profile, Sanction, Upload
 from chat.moderation.devices import BROWSER_COOKIE, browser_from_cookie, device_seen
 from chat.moderation.sanctions import sanction_saved_announce
+from chat.uploads.removal import upload_files_delete
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -61,6 +62,14 @@ def sanction_gone(sender, instance, **kwargs):
     if instance.kind == Sanction.MUTE and instance.is_active:
         instance.lifted_at = instance.lifted_at or timezone.now()
         sanction_saved_announce(sanction=instance)
+
+
+@receiver(post_delete, sender=Upload)
+def upload_gone(sender, instance, **kwargs):
+    """However a picture's row goes (its message deleted or purged, its room or uploader
+    deleted in the admin, pruned), its files go once that has committed."""
+    names = [instance.file, instance.thumbnail]
+    transaction.on_commit(lambda: upload_files_delete(names=names))
 
 
 @receiver(user_logged_in)

@@ -103,7 +103,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # blob: the composer's preview of a picture about to be uploaded (an object URL).
+        # CHAT_MEDIA_ORIGIN: where an S3 store's signed links point (docs/images.md).
+        "img-src": [SELF, "data:", "blob:", *env.list("CHAT_MEDIA_ORIGIN", default=[])],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
@@ -228,8 +230,35 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded pictures (chat/uploads/): never served from MEDIA_ROOT directly, only through
+# the app, which checks who may see them (there is no MEDIA_URL to serve them from).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# "filesystem" (MEDIA_ROOT) or "s3": an S3-compatible bucket through django-storages
+# (requirements-s3.txt; its AWS_* settings below, docs/images.md).
+CHAT_MEDIA_STORAGE = env.str("CHAT_MEDIA_STORAGE", default="filesystem")
+MEDIA_STORAGES = {
+    "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
+            # Private objects, fetched through short-lived signed links the app hands out
+            # after its own check (chat/web/upload_views.py).
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    },
+}
+if CHAT_MEDIA_STORAGE not in MEDIA_STORAGES:
+    raise ImproperlyConfigured("CHAT_MEDIA_STORAGE must be filesystem or s3.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGES[CHAT_MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -305,6 +334,25 @@ CHAT_BACKFILL_LIMIT = env.int("CHAT_BACKFILL_LIMIT", default=500)
 # Searches (or further pages of results) one user may ask for per window (chat/search.py).
 CHAT_SEARCH_RATE_LIMIT_QUERIES = env.int("CHAT_SEARCH_RATE_LIMIT_QUERIES", default=20)
 CHAT_SEARCH_RATE_LIMIT_SECONDS = env.float("CHAT_SEARCH_RATE_LIMIT_SECONDS", default=60.0)
+# Pictures in messages (docs/images.md): the largest file taken, the most pixels decoded (a
+# decompression bomb claims far more), the longest side stored, uploads per user per window
+# and bytes stored per user per 24 hours; unused uploads are removed after the given hours by
+# `manage.py uploads_prune`.
+CHAT_UPLOAD_MAX_BYTES = env.int("CHAT_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+CHAT_UPLOAD_MAX_PIXELS = env.int("CHAT_UPLOAD_MAX_PIXELS", default=40_000_000)
+CHAT_UPLOAD_MAX_DIMENSION = env.int("CHAT_UPLOAD_MAX_DIMENSION", default=2560)
+CHAT_RATE_LIMIT_UPLOADS = env.int("CHAT_RATE_LIMIT_UPLOADS", default=10)
+CHAT_RATE_LIMIT_UPLOAD_SECONDS = env.float("CHAT_RATE_LIMIT_UPLOAD_SECONDS", default=60.0)
+CHAT_UPLOAD_DAILY_BYTES = env.int("CHAT_UPLOAD_DAILY_BYTES", default=50 * 1024 * 1024)
+CHAT_UPLOAD_ORPHAN_HOURS = env.int("CHAT_UPLOAD_ORPHAN_HOURS", default=24)
+# Behind nginx: the app checks who may see a picture and nginx sends the file, from an
+# internal location with this prefix mapped to MEDIA_ROOT (deploy/nginx.conf). Empty: the
+# app sends it.
+CHAT_UPLOAD_ACCEL_REDIRECT = env.str("CHAT_UPLOAD_ACCEL_REDIRECT", default="")
+for _name in ("CHAT_UPLOAD_MAX_BYTES", "CHAT_UPLOAD_MAX_PIXELS", "CHAT_UPLOAD_MAX_DIMENSION"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more.")
+
 # Frames a socket may have waiting to be written before it is closed as too slow (1013);
 # its page reconnects and reads what it missed.
 CHAT_SOCKET_BACKLOG_FRAMES = env.int("CHAT_SOCKET_BACKLOG_FRAMES", default=1000)
@@ -321,6 +369,9 @@ CHAT_PRESENCE_TTL_SECONDS = env.float("CHAT_PRESENCE_TTL_SECONDS", default=60.0)
 # Joins and leaves within this window after one that went out are sent together, as one
 # presence.batch frame per socket (0: each on its own). chat/sockets/fanout.py.
 CHAT_PRESENCE_BATCH_SECONDS = env.float("CHAT_PRESENCE_BATCH_SECONDS", default=1.0)
+# Two processes' notifications for one room may arrive out of order: a number that comes
+# early waits this long for the ones before it before they are read from the database.
+CHAT_FANOUT_REORDER_MS = env.float("CHAT_FANOUT_REORDER_MS", default=20.0)
 # The PHP chat room's WebSocket endpoint at / and /ws/legacy/<slug>/ (docs/legacy.md).
 CHAT_LEGACY_ENDPOINT = env.bool("CHAT_LEGACY_ENDPOINT", default=True)
 
@@ -329,6 +380,11 @@ CHAT_LEGACY_ENDPOINT = env.bool("CHAT_LEGACY_ENDPOINT", default=True)
 CHAT_GUESTS_PER_ADDRESS_PER_HOUR = env.int("CHAT_GUESTS_PER_ADDRESS_PER_HOUR", default=10)
 CHAT_GUESTS_PER_BROWSER_PER_HOUR = env.int("CHAT_GUESTS_PER_BROWSER_PER_HOUR", default=5)
 CHAT_ROOMS_PER_USER_PER_DAY = env.int("CHAT_ROOMS_PER_USER_PER_DAY", default=10)
+# Sign-ins with a host site's token (POST /embed/sign-in/, docs/embed.md) per client address
+# in any hour, good tokens or not.
+CHAT_EMBED_SIGN_INS_PER_ADDRESS_PER_HOUR = env.int(
+    "CHAT_EMBED_SIGN_INS_PER_ADDRESS_PER_HOUR", default=120
+)
 # A proof of work (ALTCHA, served by this site) on the guest form; its cost is PBKDF2
 # iterations per attempt, about 256 attempts on average (chat/proof_of_work.py).
 CHAT_GUEST_PROOF_OF_WORK = env.bool("CHAT_GUEST_PROOF_OF_WORK", default=False)
@@ -368,6 +424,7 @@ for _name, _value in {
     "CHAT_GUESTS_PER_ADDRESS_PER_HOUR": CHAT_GUESTS_PER_ADDRESS_PER_HOUR,
     "CHAT_GUESTS_PER_BROWSER_PER_HOUR": CHAT_GUESTS_PER_BROWSER_PER_HOUR,
     "CHAT_ROOMS_PER_USER_PER_DAY": CHAT_ROOMS_PER_USER_PER_DAY,
+    "CHAT_EMBED_SIGN_INS_PER_ADDRESS_PER_HOUR": CHAT_EMBED_SIGN_INS_PER_ADDRESS_PER_HOUR,
     "CHAT_LOGIN_FAILURE_LIMIT": AXES_FAILURE_LIMIT,
     "CHAT_LOGIN_COOLOFF_MINUTES": AXES_COOLOFF_TIME // timedelta(minutes=1),
 }.items():

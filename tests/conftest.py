@@ -65,6 +65,13 @@ def _use_layer(settings, layers: dict) -> None:
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test's uploaded pictures in a folder of its own (default_storage follows)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def isolated_realtime(settings):
     """Each test starts with an empty in-memory channel layer and nobody online."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only

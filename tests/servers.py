@@ -49,6 +49,7 @@ class LiveServer:
                 "DEBUG": "true",
                 "DJANGO_SETTINGS_MODULE": "chatsite.settings",
                 "DATABASE_URL": f"sqlite:///{self.directory / 'db.sqlite3'}",
+                "MEDIA_ROOT": str(self.directory / "media"),
                 "PYTHONUNBUFFERED": "1",
                 # The tests' guests all come from 127.0.0.1, many an hour.
                 "CHAT_GUESTS_PER_ADDRESS_PER_HOUR": "100000",

@@ -4,10 +4,12 @@ import asyncio
 import json
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
 from chat import services
 from chat.broadcast import room_broadcast, room_group
+from chat.payloads import frame, message_payload
 from chat.sockets import fanout
 from chat.sockets.close_codes import CLOSE_TOO_FAR_BEHIND
 from chat.sockets.feed import SocketFeed
@@ -225,3 +227,58 @@ async def test_a_socket_joining_a_receiver_that_lost_its_group_still_hears_who_c
     assert (await next_presence(watcher, "presence.joined", carol.username))["count"] == 3
     for socket in (first, watcher, newcomer):
         await socket.disconnect()
+
+
+@sync_to_async
+def saved_unannounced(room, author, *bodies):
+    """Messages saved with their numbers, as a send on another process would, unannounced."""
+    messages = [services.message_save(room=room, author=author, body=body)[0] for body in bodies]
+    return [(frame("message", message=message_payload(m)), m.seq) for m in messages]
+
+
+async def announce(room, text, seq) -> None:
+    await room_broadcast(room_slug=room.slug, text=text, seq=seq)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_numbers_that_arrive_out_of_order_are_put_back_in_order_without_a_read(
+    alice, bob, lobby, monkeypatch, caplog
+):
+    """Two workers publish a room's messages independently, so N+1 may overtake N."""
+    bob_socket, _ = await joined(bob)
+    await next_of_type(bob_socket, "presence.joined")
+    (first, first_seq), (second, second_seq) = await saved_unannounced(lobby, alice, "one", "two")
+
+    def no_read(**kwargs):
+        raise AssertionError("a reorder is not a loss: nothing is read from the database")
+
+    monkeypatch.setattr(fanout.selectors, "messages_between", no_read)
+    await announce(lobby, second, second_seq)
+    await announce(lobby, first, first_seq)
+
+    bodies = [(await next_of_type(bob_socket, "message"))["message"]["body"] for _ in range(2)]
+    assert bodies == ["one", "two"]
+    assert "notification gap" not in caplog.text
+    await bob_socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_number_still_missing_after_the_wait_is_read_from_the_database(
+    alice, bob, lobby, settings, caplog
+):
+    settings.CHAT_FANOUT_REORDER_MS = 30
+    bob_socket, _ = await joined(bob)
+    await next_of_type(bob_socket, "presence.joined")
+    (_lost, _), (second, second_seq), (third, third_seq) = await saved_unannounced(
+        lobby, alice, "lost", "two", "three"
+    )
+
+    await announce(lobby, third, third_seq)
+    await announce(lobby, second, second_seq)
+
+    bodies = [(await next_of_type(bob_socket, "message"))["message"]["body"] for _ in range(3)]
+    assert bodies == ["lost", "two", "three"]
+    assert caplog.text.count("notification gap room=lobby had=0 got=1") == 0
+    assert "notification gap room=lobby had=0 got=2" in caplog.text
+    assert await bob_socket.receive_nothing(timeout=0.1)
+    await bob_socket.disconnect()

@@ -9,8 +9,8 @@ from chat.errors import NicknameTaken
 from chat.legacy.protocol import (
     InvalidName,
     Login,
+    absolute_url,
     avatar_from_headerimg,
-    headerimg_url,
     legacy_frame_parse,
     user_list,
 )
@@ -47,7 +47,7 @@ def scope(host: bytes, scheme: str = "ws", **headers) -> dict:
 def test_avatar_urls_are_absolute_on_the_host_the_socket_came_in_on():
     site = site_url(scope(b"localhost:8000"))
     assert site == "http://localhost:8000"
-    assert headerimg_url("/static/avatars/a7.svg", site=site) == (
+    assert absolute_url("/static/avatars/a7.svg", site=site) == (
         "http://localhost:8000/static/avatars/a7.svg"
     )
     assert site_url(scope(b"localhost", scheme="wss")) == "https://localhost"
@@ -55,13 +55,13 @@ def test_avatar_urls_are_absolute_on_the_host_the_socket_came_in_on():
 
 def test_an_absolute_static_url_is_kept():
     site = "http://localhost"
-    assert headerimg_url("https://cdn.example/a7.svg", site=site) == "https://cdn.example/a7.svg"
+    assert absolute_url("https://cdn.example/a7.svg", site=site) == "https://cdn.example/a7.svg"
 
 
 def test_a_host_outside_allowed_hosts_gives_a_plain_path():
     site = site_url(scope(b"evil.example"))
     assert site == ""
-    assert headerimg_url("/static/avatars/a7.svg", site=site) == "/static/avatars/a7.svg"
+    assert absolute_url("/static/avatars/a7.svg", site=site) == "/static/avatars/a7.svg"
 
 
 def test_a_proxy_saying_https_is_believed_only_when_configured(settings):

@@ -9,7 +9,13 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from chat.admin import messages, moderation, rooms, sanctions  # noqa: F401  (they register)
+from chat.admin import (  # noqa: F401  (they register)
+    integrations,
+    messages,
+    moderation,
+    rooms,
+    sanctions,
+)
 from chat.identity import nickname_taken
 from chat.models import Profile
 from chat.site import admin_title_lazy

@@ -4,15 +4,17 @@ or purged for good; every open page of the room is told."""
 from django.contrib import admin
 from django.contrib.messages import ERROR, WARNING
 from django.db import transaction
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chat.models import Message, MessageRevision, ModerationAction, Reaction, Room
+from chat.models import Message, MessageRevision, ModerationAction, Reaction, Room, Upload
 from chat.moderation.audit import audit_record
 from chat.moderation.deletion import message_delete, messages_purge
 from chat.moderation.errors import InvalidModeration, NotAllowed
 from chat.moderation.held import held_approve
+from chat.payloads import image_payload
 
 
 class AuthorKindFilter(admin.SimpleListFilter):
@@ -64,6 +66,25 @@ class RevisionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PictureInline(ReadOnlyInline):
+    """The message's picture: a private room's shows only to its members, here as anywhere."""
+
+    model = Upload
+    fields = ["preview", "width", "height", "size", "content_type", "created"]
+    readonly_fields = fields
+
+    @admin.display(description=_("picture"))
+    def preview(self, upload: Upload) -> str:
+        payload = image_payload(upload)
+        return format_html(
+            '<a href="{}"><img src="{}" alt="" width="{}" height="{}"></a>',
+            payload["url"],
+            payload["thumb_url"],
+            min(upload.thumb_width, 240),
+            round(upload.thumb_height * min(upload.thumb_width, 240) / upload.thumb_width),
+        )
+
+
 class ReactionInline(ReadOnlyInline):
     model = Reaction
     fields = ["emoji", "user", "created"]
@@ -79,7 +100,7 @@ class MessageAdmin(admin.ModelAdmin):
     ordering = ["-id"]
     list_select_related = ["room", "author"]
     raw_id_fields = ["author", "reply_to"]
-    inlines = [RevisionInline, ReactionInline]
+    inlines = [PictureInline, RevisionInline, ReactionInline]
     # Held and deleted change only through the actions, which tell open pages.
     readonly_fields = [
         "created",

@@ -13,7 +13,7 @@ from chat.moderation.audit import audit_record
 from chat.moderation.live import rules_announce, rules_payload
 from chat.moderation.rules import SLOW_MODE_MAX_SECONDS
 
-RULE_FIELDS = ["slow_mode_seconds", "read_only", "guests_read_only"]
+RULE_FIELDS = ["slow_mode_seconds", "read_only", "guests_read_only", "guest_images"]
 
 
 class RoomForm(forms.ModelForm):

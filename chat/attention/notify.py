@@ -9,7 +9,7 @@ from channels.layers import get_channel_layer
 from chat.access.direct import direct_pair
 from chat.broadcast import user_group
 from chat.models import Message, Room, RoomMember
-from chat.payloads import REPLY_EXCERPT_LENGTH, room_payload, user_payload
+from chat.payloads import REPLY_EXCERPT_LENGTH, has_image, room_payload, user_payload
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ async def message_notify(*, message: Message, room: Room) -> None:
             "seq": message.seq,
             "author": user_payload(message.author),
             "excerpt": message.body[:REPLY_EXCERPT_LENGTH],
+            "image": has_image(message),
         }
         try:
             await layer.group_send(user_group(user_id), event)

@@ -110,9 +110,10 @@ def legacy_frame_parse(*, text: str | None, binary: bytes | None = None):
     return frame_parse(text=text, binary=binary, parsers=PARSERS)
 
 
-def headerimg_url(avatar_url: str, *, site: str) -> str:
-    """An avatar's URL (user_payload's "avatar") made absolute for the old page."""
-    return urljoin(f"{site}/", avatar_url) if site else avatar_url
+def absolute_url(path: str, *, site: str) -> str:
+    """A path of ours (an avatar, a picture) made absolute for the old page, which may be
+    served from another site."""
+    return urljoin(f"{site}/", path) if site else path
 
 
 def _local(moment: datetime | str) -> datetime:
@@ -127,7 +128,7 @@ def user_list(online: list[OnlineUser], *, site: str) -> list[dict]:
     return [
         {
             "username": entry.user["name"],
-            "headerimg": headerimg_url(entry.user["avatar"], site=site),
+            "headerimg": absolute_url(entry.user["avatar"], site=site),
             "login_time": _local(entry.since).strftime("%H:%M"),
         }
         for entry in online
@@ -139,14 +140,24 @@ def presence_frame(presence_type: str, *, name: str, online: list[OnlineUser], s
     return frame(PRESENCE_TYPES[presence_type], msg=name, user_list=user_list(online, site=site))
 
 
+def legacy_text(message: dict, *, site: str) -> str:
+    """A message's text for the old page, which shows no pictures: the caption, then the
+    picture's address on a line of its own."""
+    image = message.get("image")
+    if not image:
+        return message["body"]
+    link = absolute_url(image["url"], site=site)
+    return f"{message['body']}\n{link}" if message["body"] else link
+
+
 def user_frame(message: dict, *, site: str) -> str:
     """The old page's ``user`` frame for a new-protocol message payload."""
     author = message["author"]
     created = _local(message["created"])
     fields = {
         "from": author["name"],
-        "msg": message["body"],
-        "headerimg": headerimg_url(author["avatar"], site=site),
+        "msg": legacy_text(message, site=site),
+        "headerimg": absolute_url(author["avatar"], site=site),
         "create_time": created.strftime("%Y-%m-%d %H:%M:%S"),
     }
     return frame("user", **fields)

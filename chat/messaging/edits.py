@@ -7,12 +7,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chat.errors import RateLimited
+from chat.errors import EmptyBody, RateLimited
 from chat.limits import message_rate_take
 from chat.messaging.announce import room_frame_send
 from chat.messaging.errors import EditWindowPassed, MessageNotFound, NotYours
 from chat.messaging.mentions import mentions_find, mentions_save
-from chat.models import Message, MessageRevision, Room
+from chat.models import Message, MessageRevision, Room, Upload
 from chat.moderation.errors import Filtered, NotAllowed
 from chat.moderation.filters import filter_apply
 from chat.moderation.roles import can_moderate
@@ -52,6 +52,8 @@ def message_edit_apply(
         now = timezone.now()
         if now - message.created > edit_window():
             raise EditWindowPassed(settings.CHAT_EDIT_WINDOW_MINUTES)
+        if not body and not Upload.objects.filter(message=message).exists():
+            raise EmptyBody()  # only a picture's caption may be empty
         send_check(room=room, author=actor, moderator=moderator, slow_mode=False)
         screened = filter_apply(room=room, author=actor, body=body, moderator=moderator)
         if screened.held:
@@ -71,7 +73,7 @@ async def message_edit(
 ) -> dict | None:
     """Edit, then tell the room (``message.edited``) once the edit has committed. Edits
     count against the message rate: each one is a frame to everyone in the room."""
-    body = message_body_clean(body=body)
+    body = message_body_clean(body=body, caption=True)
     if (retry_after := await message_rate_take(user_id=actor.pk)) is not None:
         raise RateLimited(retry_after)
     payload = await database_sync_to_async(message_edit_apply)(

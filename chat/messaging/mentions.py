@@ -8,7 +8,7 @@ from chat.names import name_key
 
 MENTIONS_MAX = 20  # people one message can name; more is a shout, not a mention
 # "@" after nothing, a space or punctuation (not inside "a@b.c"), then a nickname's characters
-# (chat/web/forms.py NICKNAME_CHARACTER), at most a nickname's length: a longer run names
+# (chat/identity.py NICKNAME_CHARACTER), at most a nickname's length: a longer run names
 # nobody (its first 32 characters are not a name that was meant).
 _TOKEN = re.compile(r"(?<![\w.@+-])@([\w.@+-]+)")
 # A sentence may end right after a name: "thanks @bob." names bob (unless "bob." is a name).

@@ -13,7 +13,7 @@ def reply_target(*, room: Room, reply_to_id: int | None) -> Message | None:
         Message.objects.in_room(room)
         .visible()
         .filter(pk=reply_to_id)
-        .select_related("author__profile")
+        .select_related("author__profile", "image")
         .first()
     )
     if original is None:

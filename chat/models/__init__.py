@@ -19,11 +19,12 @@ class Profile(models.Model):
     )
     is_guest = models.BooleanField(_("guest"), default=True)
     # Where the account was made: "legacy" names belong to the PHP room's page
-    # (chat/legacy/consumer.py), which may log in with them again; "web" names may not.
+    # (chat/legacy/consumer.py), which may log in with them again; "web" names may not;
+    # "embed" users are a host site's members, signed in by its tokens only (chat/embed/).
     source = models.CharField(
         _("source"),
         max_length=16,
-        choices=[("web", "web"), ("legacy", "legacy")],
+        choices=[("web", "web"), ("legacy", "legacy"), ("embed", "embed")],
         default="web",
     )
     # The user name's look-alike key (chat/names.py): unique, so two names a reader cannot
@@ -107,6 +108,13 @@ class Room(models.Model):
     guests_read_only = models.BooleanField(
         _("guests read-only"), default=False, help_text=_("Guests may read but not post.")
     )
+    # Pictures are the riskiest thing a guest can post, so a room takes them only from
+    # accounts until its moderators say otherwise.
+    guest_images = models.BooleanField(
+        _("guests may share pictures"),
+        default=False,
+        help_text=_("Guests may post pictures; accounts always may."),
+    )
     # Public: anyone logged in may read it. Private and direct: only its members
     # (chat/access.py), and a direct conversation has exactly two.
     kind = models.CharField(_("kind"), max_length=8, choices=KINDS, default=PUBLIC)
@@ -150,7 +158,7 @@ class MessageQuerySet(models.QuerySet):
         """With what chat.payloads.message_payload reads: two queries per page for the
         reactions and mentions, none per message."""
         return self.select_related(
-            "author__profile", "room", "reply_to__author__profile"
+            "author__profile", "room", "reply_to__author__profile", "reply_to__image", "image"
         ).prefetch_related(
             models.Prefetch("reactions", queryset=Reaction.objects.select_related("user")),
             models.Prefetch("mentions", queryset=Mention.objects.select_related("user")),
@@ -237,6 +245,7 @@ class Message(models.Model):
 
 
 from chat.models.access import Block, ReadPosition, RoomInvite, RoomMember  # noqa: E402
+from chat.models.integrations import ExternalAccount, Integration  # noqa: E402
 from chat.models.messages import Mention, MessageRevision, Reaction  # noqa: E402
 from chat.models.moderation import (  # noqa: E402  (they refer to the models above)
     ModerationAction,
@@ -244,10 +253,13 @@ from chat.models.moderation import (  # noqa: E402  (they refer to the models ab
     Sanction,
     WordFilter,
 )
+from chat.models.uploads import Upload  # noqa: E402
 
 __all__ = [
     "ID_MAX",
     "Block",
+    "ExternalAccount",
+    "Integration",
     "Mention",
     "Message",
     "MessageRevision",
@@ -260,5 +272,6 @@ __all__ = [
     "RoomInvite",
     "RoomMember",
     "Sanction",
+    "Upload",
     "WordFilter",
 ]

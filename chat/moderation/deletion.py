@@ -12,6 +12,7 @@ from chat.moderation.durations import since_from
 from chat.moderation.errors import NotAllowed
 from chat.moderation.live import messages_deleted_announce
 from chat.moderation.roles import can_moderate, may_act_on
+from chat.uploads.removal import message_images_remove
 
 
 def message_delete(
@@ -38,6 +39,7 @@ def message_delete(
         message.delete_reason = reason
         message.changed_at = message.deleted_at
         message.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "changed_at"])
+        message_images_remove(message_ids=[message.pk])
         audit_record(
             actor=actor,
             action=action,
@@ -85,6 +87,7 @@ def messages_remove_recent(
         Message.objects.filter(id__in=[pk for pk, _slug in found]).update(
             deleted_at=now, deleted_by=actor, delete_reason=reason
         )
+        message_images_remove(message_ids=[pk for pk, _slug in found])
         audit_record(
             actor=actor,
             action=ModerationAction.REMOVE_RECENT,

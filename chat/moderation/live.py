@@ -25,6 +25,7 @@ def rules_payload(room) -> dict:
         "slow_mode_seconds": room.slow_mode_seconds,
         "read_only": room.read_only,
         "guests_read_only": room.guests_read_only,
+        "guest_images": room.guest_images,
     }
 
 

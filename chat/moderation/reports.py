@@ -41,6 +41,7 @@ def reports_open(*, room: Room):
             "reporter",
             "message__room",
             "message__reply_to__author__profile",
+            "message__image",
         )
         .prefetch_related("message__reactions__user", "message__mentions__user")
         .order_by("created", "id")

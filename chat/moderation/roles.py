@@ -1,8 +1,10 @@
-"""Who moderates a room: site staff with the permission, the room's owner, its moderators."""
+"""Who moderates a room: site staff with the permission, the room's owner, its moderators,
+and in a public room the members a host site's token says moderate (chat/embed/, when the
+integration allows it)."""
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 
-from chat.models import Room
+from chat.models import ExternalAccount, Room
 
 SITE_PERMISSION = "chat.moderate_rooms"
 
@@ -26,15 +28,29 @@ def can_moderate(*, user, room: Room | None) -> bool:
         return True
     if is_site_moderator(user):
         return True
-    return room is not None and room.moderators.filter(pk=user.pk).exists()
+    if room is None:
+        return False
+    named = Room.moderators.through.objects.filter(room=room, user=user.pk)
+    if not room.is_public:
+        return named.exists()
+    # Still one query: named, or a host site's moderator.
+    return Room.objects.filter(
+        Q(Exists(named)) | Q(Exists(_host_moderator(user))), pk=room.pk
+    ).exists()
+
+
+def _host_moderator(user):
+    return ExternalAccount.objects.moderating().filter(user=user.pk)
 
 
 def rooms_moderated(*, user):
-    """The rooms ``user`` moderates, as ``can_moderate`` says (owner, named moderator), as a
-    query; None for every room (site moderators)."""
+    """The rooms ``user`` moderates, as ``can_moderate`` says (owner, named moderator, a host
+    site's moderator in public rooms), as a query; None for every room (site moderators)."""
     if is_site_moderator(user):
         return None
-    return Room.objects.filter(Q(creator=user) | Q(moderators=user))
+    return Room.objects.filter(
+        Q(creator=user) | Q(moderators=user) | Q(Exists(_host_moderator(user)), kind=Room.PUBLIC)
+    )
 
 
 def can_name_moderators(*, user, room: Room) -> bool:

@@ -21,6 +21,7 @@ def room_rules_set(
     slow_mode_seconds: int | None = None,
     read_only: bool | None = None,
     guests_read_only: bool | None = None,
+    guest_images: bool | None = None,
 ) -> Room:
     """Change what is given (None: unchanged); every open page of the room is told."""
     if not can_moderate(user=actor, room=room):
@@ -31,6 +32,7 @@ def room_rules_set(
         "slow_mode_seconds": slow_mode_seconds,
         "read_only": read_only,
         "guests_read_only": guests_read_only,
+        "guest_images": guest_images,
     }
     changes = {name: value for name, value in changes.items() if value is not None}
     with transaction.atomic():

@@ -139,6 +139,8 @@ class ChatConsumer(
                 online=[entry.payload() for entry in online],
                 count=len(online),
                 moderator=standing.moderator,
+                # The rules guests_read_only and guest_images are about guests.
+                guest=self.user.profile.is_guest,
                 rules=standing.rules,
                 muted=standing.mute,
                 deleted=standing.deleted,

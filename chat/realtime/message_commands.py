@@ -33,6 +33,7 @@ class MessageCommands:
                 client_msg_id=command.client_msg_id,
                 moderator=self.moderator,
                 reply_to_id=command.reply_to,
+                upload_key=command.upload,
             )
             fields = {"held": True} if message.held else {}
             await self.send(

@@ -22,6 +22,7 @@ class SendMessage:
     body: str
     client_msg_id: str | None
     reply_to: int | None = None
+    upload: str | None = None  # a picture uploaded first (docs/images.md)
 
 
 @dataclass(frozen=True)
@@ -108,15 +109,26 @@ def _body(data: dict, client_msg_id: str | None = None) -> str:
     return body
 
 
+def _upload(data: dict) -> str | None:
+    upload = data.get("upload")
+    if upload is not None and (
+        not isinstance(upload, str) or not upload.isascii() or not 0 < len(upload) <= 64
+    ):
+        raise InvalidField(_("“upload” must be the id an upload answered with."))
+    return upload
+
+
 def _send(data: dict) -> SendMessage:
     # The id first: an error about the body can then name the pending message it refuses.
     client_msg_id = _client_msg_id(data)
-    body = _body(data, client_msg_id)
     try:
+        upload = _upload(data)
         reply_to = _optional_int(data, "reply_to")
     except InvalidField as error:
         raise InvalidField(error.detail, client_msg_id=client_msg_id) from None
-    return SendMessage(body=body, client_msg_id=client_msg_id, reply_to=reply_to)
+    # A picture's caption may be left out.
+    body = "" if upload is not None and "body" not in data else _body(data, client_msg_id)
+    return SendMessage(body=body, client_msg_id=client_msg_id, reply_to=reply_to, upload=upload)
 
 
 def _edit(data: dict) -> EditMessage:

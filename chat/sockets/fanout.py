@@ -6,6 +6,11 @@ dispatches (and on the core Redis layer N Redis round trips). Here the room's gr
 member per process, a ``RoomHub``; it fills any gap in the room's numbers from the
 database once, then offers the ready frame to each local socket's feed (chat/sockets/feed.py).
 
+Two processes publish a room's messages independently, so seq N+1 can arrive a moment
+before N. That is a reorder, not a loss: a number that arrives early waits up to
+CHAT_FANOUT_REORDER_MS for the ones before it, and only a gap still open then is read from
+the database (and logged as a gap).
+
 Presence frames come in bursts (a room of 1000 filling up is 1000 ``presence.joined`` for
 each of its sockets). The first in a quiet room goes out at once; those arriving within
 the next CHAT_PRESENCE_BATCH_SECONDS are gathered and go out as one ``presence.batch``
@@ -46,6 +51,9 @@ class RoomHub:
         self._presence_pending: list[str] = []
         self._in_order = asyncio.Lock()  # one event at a time: the receive loop, catch_up
         self._presence_window: asyncio.TimerHandle | None = None
+        # Notifications that came before the ones they follow: seq -> text (None: held).
+        self._early: dict[int, str | None] = {}
+        self._early_timer: asyncio.TimerHandle | None = None
 
     async def _start(self) -> None:
         self.channel = await self.layer.new_channel()
@@ -90,8 +98,9 @@ class RoomHub:
 
     async def stop(self) -> None:
         self.stopped = True
-        if self._presence_window is not None:
-            self._presence_window.cancel()
+        for timer in (self._presence_window, self._early_timer):
+            if timer is not None:
+                timer.cancel()
         for task in (self.ready, self._task):
             if task is not None:
                 task.cancel()
@@ -174,15 +183,51 @@ class RoomHub:
             return [(event["text"], None)]
         if seq <= self.last_seq:
             return []
-        frames = []
         if seq > self.last_seq + 1:
-            # The layer is at-most-once: a full channel or a Redis restart drops
-            # notifications. The numbers show it, and the database has them.
-            frames = await self._missed_before(seq)
+            # Early, or the ones before it were lost: wait a moment to see which.
+            self._early[seq] = event["text"]
+            self._early_wait()
+            return []
         self.last_seq = seq
-        if event["text"] is not None:  # None: the number of a held message, shown to nobody
-            frames.append((event["text"], seq))
+        frames = [] if event["text"] is None else [(event["text"], seq)]
+        return frames + self._early_in_order()
+
+    def _early_in_order(self) -> list[tuple[str, int]]:
+        """The early notifications that follow on from ``last_seq`` now, in order."""
+        frames = []
+        while self.last_seq + 1 in self._early:
+            self.last_seq += 1
+            if (text := self._early.pop(self.last_seq)) is not None:
+                frames.append((text, self.last_seq))
+        for seq in [seq for seq in self._early if seq <= self.last_seq]:
+            del self._early[seq]  # the heartbeat's catch-up read it meanwhile
+        if not self._early and self._early_timer is not None:
+            self._early_timer.cancel()
+            self._early_timer = None
         return frames
+
+    def _early_wait(self) -> None:
+        if self._early_timer is None:
+            self._early_timer = asyncio.get_running_loop().call_later(
+                settings.CHAT_FANOUT_REORDER_MS / 1000,
+                lambda: asyncio.ensure_future(self._early_expired()),
+            )
+
+    async def _early_expired(self) -> None:
+        """The wait is over and numbers are still missing: they were lost on the way (the
+        layer is at-most-once: a full channel, a Redis restart). The database has them."""
+        self._early_timer = None
+        try:
+            async with self._in_order:
+                while self._early and not self.stopped:
+                    first = min(self._early)
+                    frames = await self._missed_before(first) if first > self.last_seq + 1 else []
+                    self.last_seq = max(self.last_seq, first - 1)
+                    self._presence_flush()
+                    for text, seq in frames + self._early_in_order():
+                        self._offer(text, seq)
+        except Exception:
+            logger.exception("room gap read failed room=%s", self.room.slug)
 
     async def _missed_before(self, seq: int) -> list[tuple[str, int]]:
         logger.warning("notification gap room=%s had=%s got=%s", self.room.slug, self.last_seq, seq)

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
@@ -15,6 +13,7 @@ from chat.identity import (
     User,
     guest_name_suggest,
     nickname_taken,
+    nickname_validate,
 )
 from chat.models import Room
 from chat.names import visible_validate
@@ -25,26 +24,6 @@ NICKNAME_HELP = format_lazy(
     _("Up to {count} characters: letters in any language, digits, and @ . + - _."),
     count=NICKNAME_MAX_LENGTH,
 )
-# The characters of Django's username rule (User.username_validator): \w is a letter or digit
-# of any script (王小明 is a nickname) or "_"; and @ . + -.
-NICKNAME_CHARACTER = re.compile(r"[\w.@+-]")
-
-
-def nickname_validate(value: str) -> None:
-    # Invisible characters first: their own message says more than "letters, digits...".
-    visible_validate(value)
-    refused = [char for char in dict.fromkeys(value) if not NICKNAME_CHARACTER.fullmatch(char)]
-    spaces = any(char.isspace() for char in refused)
-    shown = " ".join(f"“{char}”" for char in refused if not char.isspace())
-    if spaces and shown:
-        message = _("A nickname cannot contain spaces or %(characters)s.")
-    elif shown:
-        message = _("A nickname cannot contain %(characters)s.")
-    elif spaces:
-        message = _("A nickname cannot contain spaces.")
-    else:
-        return
-    raise forms.ValidationError(message, code="invalid", params={"characters": shown})
 
 
 def nickname_taken_error(nickname: str) -> forms.ValidationError:

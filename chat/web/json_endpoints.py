@@ -14,7 +14,14 @@ from chat.errors import ChatError, RateLimited
 from chat.moderation.errors import InvalidModeration
 
 REASON_MAX_LENGTH = 200
-STATUS = {"forbidden": 403, "not_found": 404, "room_not_found": 404}
+STATUS = {
+    "forbidden": 403,
+    "not_found": 404,
+    "room_not_found": 404,
+    "images_not_allowed": 403,
+    "upload_not_found": 404,
+    "image_too_large": 413,
+}
 
 
 def too_many(response, error: RateLimited):

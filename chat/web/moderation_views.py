@@ -148,6 +148,7 @@ def room_rules(request, room):
         slow_mode_seconds=slow,
         read_only=json_flag(data, "read_only"),
         guests_read_only=json_flag(data, "guests_read_only"),
+        guest_images=json_flag(data, "guest_images"),
     )
 
 

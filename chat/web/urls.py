@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chat.web import access_views, accounts, health, moderation_views, search_views, views
+from chat.web import (
+    access_views,
+    accounts,
+    embed_views,
+    health,
+    moderation_views,
+    search_views,
+    upload_views,
+    views,
+)
 from chat.web.forms import LoginForm
 
 urlpatterns = [
@@ -97,4 +106,22 @@ urlpatterns += [
     path(f"{_room}members/<int:user_id>/remove/", _a.room_member_remove, name="room-member-remove"),
     path(f"{_room}invites/", _a.invite_create, name="invite-create"),
     path(f"{_room}invites/<int:invite_id>/revoke/", _a.invite_revoke, name="invite-revoke"),
+]
+
+# Pictures (docs/images.md): upload with the session and CSRF, fetch by their key.
+urlpatterns += [
+    path(f"{_room}uploads/", upload_views.upload, name="upload-create"),
+    path(f"{_room}uploads/<str:key>/", upload_views.upload_delete, name="upload-delete"),
+    path("uploads/<str:key>/", upload_views.picture, name="upload"),
+    path(
+        "uploads/<str:key>/thumb/",
+        upload_views.picture,
+        {"thumbnail": True},
+        name="upload-thumbnail",
+    ),
+]
+
+# A host site's sign-in (docs/embed.md): JSON; the token, not CSRF, is the proof.
+urlpatterns += [
+    path("embed/sign-in/", embed_views.sign_in, name="embed-sign-in"),
 ]

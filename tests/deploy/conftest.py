@@ -24,6 +24,7 @@ from tests.deploy.deployment_files import (
     VENV_BIN,
     clean_environment,
     compose,
+    compose_app_environment,
     dockerfile,
     dockerfile_cmd,
     dockerfile_healthcheck,
@@ -146,11 +147,19 @@ class App:
 @pytest.fixture(scope="module")
 def trial_app(image, services, migrated, tmp_path_factory):
     """The app as `docker compose up` runs it with .env.example as shipped: http://localhost.
-    A low rate limit, so a test can reach it."""
-    env = {**env_example(CHAT_RATE_LIMIT_MESSAGES="3"), **services}
+    A low rate limit, so a test can reach it. Its media folder is readable by nginx's user,
+    as the media volume is in compose."""
+    media = Path(tempfile.mkdtemp(prefix="chat-deploy-media-"))
+    media.chmod(0o755)
+    env = {
+        **env_example(CHAT_RATE_LIMIT_MESSAGES="3"),
+        **compose_app_environment(media_root=media),
+        **services,
+    }
     app = App(image, env, logs=tmp_path_factory.mktemp("trial-app")).start()
     yield app
     app.stop()
+    shutil.rmtree(media, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +177,12 @@ def nginx_in_front_of(app: App) -> Iterator[tuple[str, Path]]:
     access log."""
     directory = Path(tempfile.mkdtemp(prefix="chat-deploy-nginx-"))
     port = free_port()
-    main = nginx_config(directory, upstream=f"127.0.0.1:{app.port}", listen=port)
+    main = nginx_config(
+        directory,
+        upstream=f"127.0.0.1:{app.port}",
+        listen=port,
+        media_root=app.env.get("MEDIA_ROOT", ""),
+    )
     command = [nginx_binary(), "-c", str(main), "-p", str(directory), "-e", str(directory / "e")]
     process = subprocess.Popen(
         [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

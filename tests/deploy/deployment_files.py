@@ -98,11 +98,27 @@ def nginx_binary() -> str:
     return binary
 
 
-def nginx_config(directory: Path, *, upstream: str, listen: int) -> Path:
+COMPOSE_MEDIA_ROOT = "/data/media"
+
+
+def compose_app_environment(*, media_root: Path) -> dict[str, str]:
+    """What docker-compose.yml sets for the app besides its database and Redis, with this
+    machine's folder for the media volume."""
+    environment = dict(compose()["services"]["web"]["environment"])
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        environment.pop(name)
+    assert environment["MEDIA_ROOT"] == COMPOSE_MEDIA_ROOT
+    return {**environment, "MEDIA_ROOT": str(media_root)}
+
+
+def nginx_config(directory: Path, *, upstream: str, listen: int, media_root: str = "") -> Path:
     """deploy/nginx.conf in a main config of its own, as the nginx image includes it, with the
-    replicas' address and the listening port of this machine instead of Docker's."""
+    replicas' address, the listening port and the media folder of this machine instead of
+    Docker's."""
     site = (ROOT / "deploy" / "nginx.conf").read_text()
     site = site.replace("http://web:8000", f"http://{upstream}")
+    if media_root:
+        site = site.replace(f"alias {COMPOSE_MEDIA_ROOT}/;", f"alias {media_root}/;")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
     site = site.replace("/var/log/nginx/", f"{directory}/")
     (directory / "site.conf").write_text(site)

@@ -51,7 +51,7 @@ def test_the_entry_point_is_uvicorn_behind_a_proxy_on_all_interfaces():
 
 def test_the_build_context_leaves_out_local_state_and_secrets():
     ignored = (ROOT / ".dockerignore").read_text().split()
-    for entry in (".env", ".git", ".venv", "db.sqlite3", "staticfiles"):
+    for entry in (".env", ".git", ".venv", "db.sqlite3", "staticfiles", "media"):
         assert entry in ignored
 
 

@@ -68,7 +68,12 @@ def test_changing_the_rules_is_kept_and_logged(owner, room):
     assert (saved.slow_mode_seconds, saved.read_only, saved.guests_read_only) == (30, True, False)
     entry = ModerationAction.objects.get()
     assert (entry.action, entry.actor, entry.room) == (ModerationAction.RULES, owner, room)
-    assert entry.detail == {"slow_mode_seconds": 30, "read_only": True, "guests_read_only": False}
+    assert entry.detail == {
+        "slow_mode_seconds": 30,
+        "read_only": True,
+        "guests_read_only": False,
+        "guest_images": False,
+    }
 
 
 @pytest.mark.django_db

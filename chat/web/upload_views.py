@@ -1,0 +1,72 @@
+"""Pictures over HTTP (docs/images.md): upload one for a message, forget one not sent, and
+fetch one, which only those who may read its message get."""
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chat.moderation.roles import can_moderate
+from chat.payloads import image_payload
+from chat.uploads.access import upload_for_viewer
+from chat.uploads.removal import upload_forget
+from chat.uploads.storing import upload_create
+from chat.web.json_endpoints import endpoint
+
+# A picture is never a document: nothing in it runs, and a browser may not guess its type.
+PICTURE_POLICY = "default-src 'none'"
+CACHE_SECONDS = 3600
+
+
+@require_POST
+@endpoint
+def upload(request, room):
+    created = upload_create(
+        uploader=request.user,
+        room=room,
+        file=request.FILES.get("image"),
+        moderator=can_moderate(user=request.user, room=room),
+    )
+    body = {**image_payload(created), "id": created.key, "content_type": created.content_type}
+    body["size"] = created.size
+    return JsonResponse({"upload": body}, status=201)
+
+
+@require_http_methods(["DELETE"])
+@endpoint
+def upload_delete(request, room, key):
+    upload_forget(user=request.user, room=room, key=key)
+
+
+@require_GET
+def picture(request, key, thumbnail=False):
+    upload = upload_for_viewer(user=request.user, key=key)
+    if upload is None:
+        raise Http404
+    name = upload.thumbnail if thumbnail else upload.file
+    response = _file_response(name)
+    response["Content-Type"] = upload.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PICTURE_POLICY
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Content-Disposition"] = f'inline; filename="{name.rsplit("/", 1)[-1]}"'
+    # Private: who may see it can change (let out of a room), so no shared cache keeps it.
+    response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
+    return response
+
+
+def _file_response(name: str) -> HttpResponse:
+    if prefix := settings.CHAT_UPLOAD_ACCEL_REDIRECT:
+        # nginx sends the file from its internal location (deploy/nginx.conf).
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name
+        return response
+    try:
+        default_storage.path(name)
+    except NotImplementedError:
+        # A remote store (S3): a signed link that expires in minutes.
+        return HttpResponseRedirect(default_storage.url(name))
+    try:
+        return FileResponse(default_storage.open(name, "rb"))
+    except FileNotFoundError as error:
+        raise Http404 from error
