@@ -129,9 +129,7 @@ def message_accept(
     try:
         screened = message_screen(room=room, author=author, body=body, moderator=moderator)
         reply_to = reply_target(room=room, reply_to_id=reply_to_id)
-        upload = (
-            upload_usable(author=author, room=room, key=upload_key) if upload_key else None
-        )
+        upload = upload_usable(author=author, room=room, key=upload_key) if upload_key else None
     except ChatError:
         if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
             return sent, False

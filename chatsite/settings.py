@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An embedded room's requests carry a ticket instead of the session (docs/embed.md).
+    "chat.web.embed_auth.EmbedTicketMiddleware",
     "chat.web.browsers.BrowserCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -385,6 +387,9 @@ CHAT_ROOMS_PER_USER_PER_DAY = env.int("CHAT_ROOMS_PER_USER_PER_DAY", default=10)
 CHAT_EMBED_SIGN_INS_PER_ADDRESS_PER_HOUR = env.int(
     "CHAT_EMBED_SIGN_INS_PER_ADDRESS_PER_HOUR", default=120
 )
+# How long an embedded room's ticket lasts (chat/embed/tickets.py): its page asks for a new
+# one well before, so this bounds a ticket that leaked, not a visit.
+CHAT_EMBED_TICKET_HOURS = env.int("CHAT_EMBED_TICKET_HOURS", default=12)
 # A proof of work (ALTCHA, served by this site) on the guest form; its cost is PBKDF2
 # iterations per attempt, about 256 attempts on average (chat/proof_of_work.py).
 CHAT_GUEST_PROOF_OF_WORK = env.bool("CHAT_GUEST_PROOF_OF_WORK", default=False)

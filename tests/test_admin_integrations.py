@@ -33,6 +33,9 @@ def test_a_new_integration_shows_its_secret_once(client, staff):
             "allowed_origins": "HTTPS://Www.Example.com/\n\nhttp://localhost:8080",
             "guests_without_token": "on",
             "active": "on",
+            "scheme": "auto",
+            "density": "cozy",
+            "show_title": "on",
         },
         follow=True,
     )

@@ -1,6 +1,7 @@
-"""POST /embed/sign-in/: a host site's token logs its member in (a session) and answers JSON;
-a refusal is a JSON error with its code. No CSRF token, but only the integration's own pages
-may send one; the examples of docs/embed.md, PHP and Python, sign tokens it accepts."""
+"""POST /embed/sign-in/: a host site's token signs its member in and answers JSON with the
+embed's ticket (no session cookie: an embed has none); a refusal is a JSON error with its
+code. No CSRF token, but only the integration's own pages may send one; the examples of
+docs/embed.md, PHP and Python, sign tokens it accepts."""
 
 import json
 import shutil
@@ -12,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from chat.embed.tickets import ticket_user
 from chat.embed.tokens import sign_in_claims
 from chat.models import Sanction
 from chat.moderation.sanctions import sanction_give
@@ -35,8 +37,11 @@ def browser():
     return Client(enforce_csrf_checks=True, headers={"origin": HOST})
 
 
-def signed_in_user(client):
-    return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+def signed_in_user(response):
+    """The user the answer's ticket stands for."""
+    user = ticket_user(ticket=response.json()["ticket"])
+    assert user is not None
+    return user
 
 
 def test_a_good_token_logs_the_member_in_without_a_csrf_token(browser, integration):
@@ -44,11 +49,13 @@ def test_a_good_token_logs_the_member_in_without_a_csrf_token(browser, integrati
 
     assert response.status_code == 200
     body = response.json()
-    user = signed_in_user(browser)
+    user = signed_in_user(response)
     assert body == {
         "ok": True,
         "user": {"id": user.pk, "name": "dana", "avatar": "/static/avatars/a3.svg"},
+        "ticket": body["ticket"],
     }
+    assert "_auth_user_id" not in browser.session  # the embed's own credential, not a cookie
     assert response["Cache-Control"].startswith("max-age=0")
 
 
@@ -64,7 +71,7 @@ def test_a_bad_token_is_a_400_with_its_code(browser, integration):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "token_invalid"
-    assert "_auth_user_id" not in browser.session
+    assert "ticket" not in response.json()
 
 
 @pytest.mark.parametrize(
@@ -95,7 +102,7 @@ def test_a_page_of_another_site_cannot_sign_a_visitor_in(integration):
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "origin_refused"
-    assert "_auth_user_id" not in elsewhere.session
+    assert "ticket" not in response.json()
 
 
 @pytest.mark.parametrize("origin", ["http://localhost:8080", "http://testserver", None])
@@ -111,8 +118,8 @@ def test_an_opaque_origin_is_refused(integration):
 
 def test_a_token_replayed_after_a_ban_is_refused(browser, integration):
     token = token_for(integration)
-    assert browser.post(URL, {"token": token}).status_code == 200
-    member = signed_in_user(browser)
+    first = browser.post(URL, {"token": token})
+    member = signed_in_user(first)
     staff = get_user_model().objects.create_superuser("staff", password="x" * 12)
     sanction_give(actor=staff, target=member, kind=Sanction.BAN, duration="forever")
 
@@ -121,13 +128,13 @@ def test_a_token_replayed_after_a_ban_is_refused(browser, integration):
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "banned"
-    assert "_auth_user_id" not in again.session
+    assert "ticket" not in response.json()
 
 
 def test_a_local_account_is_never_signed_in_by_a_token_of_its_name(browser, integration, alice):
-    browser.post(URL, {"token": token_for(integration, name="alice")})
+    response = browser.post(URL, {"token": token_for(integration, name="alice")})
 
-    member = signed_in_user(browser)
+    member = signed_in_user(response)
     assert member != alice
     assert member.username == "alice_2"
 

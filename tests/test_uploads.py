@@ -19,6 +19,7 @@ from chat.moderation.rules import room_rules_set
 from chat.moderation.sanctions import sanction_record
 from chat.payloads import message_payload
 from chat.services import message_save
+from chat.web.upload_views import OversizedFile, UploadSizeLimit
 from tests.factories import MessageFactory, RoomFactory, UserFactory
 from tests.pictures import HTML_AS_PNG, SCRIPT, photo_with_location, picture, png_with_script
 
@@ -346,3 +347,18 @@ def test_the_admin_shows_a_messages_picture(alice, lobby):
     page = client_for(admin).get(f"/admin/chat/message/{message.pk}/change/").content.decode()
 
     assert f'src="{upload["thumb_url"]}"' in page and f'href="{upload["url"]}"' in page
+
+
+def test_a_file_past_the_limit_is_counted_not_kept(settings):
+    handler = UploadSizeLimit(limit=10)
+    handler.new_file("image", "big.jpg", "image/jpeg", 100)
+
+    assert handler.receive_data_chunk(b"x" * 8, 0) == b"x" * 8  # passed on to be stored
+    assert handler.receive_data_chunk(b"x" * 8, 8) is None  # over: kept by no handler
+    assert handler.receive_data_chunk(b"x" * 8, 16) is None
+
+    assert handler.file_complete(24) == OversizedFile(name="big.jpg", size=24)
+    small = UploadSizeLimit(limit=10)
+    small.new_file("image", "small.jpg", "image/jpeg", 5)
+    small.receive_data_chunk(b"x" * 5, 0)
+    assert small.file_complete(5) is None  # the next handler's file

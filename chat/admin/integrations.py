@@ -6,6 +6,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from chat.embed.integrations import integration_secret_rotate
 from chat.models import ExternalAccount, Integration
 
+PREVIEW_ROOM = "lobby"
+
+
+def embed_snippet(*, request, integration: Integration) -> str:
+    """The line a host pastes into its pages (docs/embed.md), with this site's address."""
+    script = request.build_absolute_uri(static("chat/embed.js"))
+    return (
+        f'<script src="{script}" data-room="{PREVIEW_ROOM}" '
+        f'data-integration="{integration.public_id}" async></script>'
+    )
+
+
 EDITED = ["name", "allowed_origins", "users_may_moderate", "guests_without_token", "active"]
+THEME = ["accent", "scheme", "density", "show_title"]
 
 
 @admin.register(Integration)
@@ -24,8 +38,8 @@ class IntegrationAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:  # the public id and the secret are made on saving
-            return EDITED
-        return ["name", "public_id", "secret_shown", *EDITED[1:], "created"]
+            return [*EDITED, *THEME]
+        return ["name", "public_id", "secret_shown", *EDITED[1:], *THEME, "created"]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["public_id", "secret_shown", "created"]
@@ -52,6 +66,18 @@ class IntegrationAdmin(admin.ModelAdmin):
                 "secret": integration.secret,
             },
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The snippet to copy and a preview of the room as it looks with the saved theme.
+        integration = self.get_object(request, unquote(object_id))
+        if integration is not None:
+            preview = reverse("embed-room", kwargs={"slug": PREVIEW_ROOM})
+            extra_context = {
+                **(extra_context or {}),
+                "embed_snippet": embed_snippet(request=request, integration=integration),
+                "embed_preview_url": f"{preview}?integration={integration.public_id}",
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_new_secret"

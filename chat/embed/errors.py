@@ -67,3 +67,10 @@ class AccountDisabled(ChatError):
 
 class SignInRateLimited(RateLimited):
     message = _("Too many sign-ins from this network. Try again in %(seconds)s s.")
+
+
+class GuestsNotAllowed(ChatError):
+    """The integration lets only the members its site signs in chat."""
+
+    code = "guests_not_allowed"
+    detail = _("Sign in on the site to chat here.")

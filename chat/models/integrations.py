@@ -1,6 +1,7 @@
 """Host sites that sign their own members in (docs/embed.md): an integration, and the chat
 user each of its members is."""
 
+import re
 import secrets
 from urllib.parse import urlsplit
 
@@ -79,6 +80,14 @@ def origins_validate(text: str) -> None:
     origins_parse(text)
 
 
+ACCENT = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def accent_validate(value: str) -> None:
+    if value and not ACCENT.fullmatch(value):
+        raise ValidationError(_("Write a colour as #rrggbb, e.g. #0b7a75."), code="accent")
+
+
 class Integration(models.Model):
     """A site that puts the room on its pages and signs its members in with a token."""
 
@@ -120,6 +129,32 @@ class Integration(models.Model):
     )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Tokens of an inactive integration are refused.")
+    )
+    # How the embedded room looks (docs/embed.md, "Theming"); a snippet may override each
+    # within the same values (chat/embed/theme.py).
+    accent = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[accent_validate],
+        help_text=_("Buttons and your own bubbles, as #rrggbb; empty for the site's blue."),
+    )
+    scheme = models.CharField(
+        _("colours"),
+        max_length=5,
+        choices=[("auto", _("follow the visitor")), ("light", _("light")), ("dark", _("dark"))],
+        default="auto",
+    )
+    density = models.CharField(
+        _("density"),
+        max_length=7,
+        choices=[("cozy", _("cozy")), ("compact", _("compact"))],
+        default="cozy",
+    )
+    show_title = models.BooleanField(
+        _("show the room's title"),
+        default=True,
+        help_text=_("Off when the host page has a heading of its own above the room."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -1,9 +1,13 @@
 """Pictures over HTTP (docs/images.md): upload one for a message, forget one not sent, and
 fetch one, which only those who may read its message get."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chat.moderation.roles import can_moderate
@@ -18,9 +22,50 @@ PICTURE_POLICY = "default-src 'none'"
 CACHE_SECONDS = 3600
 
 
+@dataclass(frozen=True)
+class OversizedFile:
+    """What is left of a file past the size limit: its name and how big it was."""
+
+    name: str
+    size: int
+
+
+class UploadSizeLimit(FileUploadHandler):
+    """Counts a file's bytes as they arrive and keeps none past CHAT_UPLOAD_MAX_BYTES (the rest
+    of the body is read and dropped): without it Django would write a file of any size to a
+    temporary file before the view could refuse it. First in the chain, so the handlers after
+    it see only what it lets through."""
+
+    def __init__(self, request=None, *, limit: int):
+        super().__init__(request)
+        self.limit = limit
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        return None if self.received > self.limit else raw_data
+
+    def file_complete(self, file_size):
+        if self.received > self.limit:
+            return OversizedFile(name=self.file_name, size=self.received)
+        return None  # the next handler's file (in memory, or a temporary file)
+
+
+@csrf_exempt  # until the size limit is in place; csrf_protect below checks it then
 @require_POST
+def upload(request, slug):
+    request.upload_handlers.insert(
+        0, UploadSizeLimit(request, limit=settings.CHAT_UPLOAD_MAX_BYTES)
+    )
+    return _upload(request, slug)
+
+
+@csrf_protect
 @endpoint
-def upload(request, room):
+def _upload(request, room):
     created = upload_create(
         uploader=request.user,
         room=room,

@@ -124,4 +124,8 @@ urlpatterns += [
 # A host site's sign-in (docs/embed.md): JSON; the token, not CSRF, is the proof.
 urlpatterns += [
     path("embed/sign-in/", embed_views.sign_in, name="embed-sign-in"),
+    path("embed/ticket/", embed_views.ticket_renew, name="embed-ticket"),
+    path("embed/<slug:slug>/", embed_views.embed_room, name="embed-room"),
+    path("embed/<slug:slug>/guest/", embed_views.guest, name="embed-guest"),
+    path("embed/<slug:slug>/open/", embed_views.open_full_page, name="embed-open"),
 ]

@@ -3,6 +3,8 @@
 // session cookie and Django's CSRF token. Answers are {"ok": true, ...}; a refusal is thrown
 // as an ApiError whose message is the server's `detail`, ready to show.
 
+import { credentialsTicket } from "./credentials.js";
+
 export class ApiError extends Error {
   constructor(detail, { code = "", status = 0 } = {}) {
     super(detail);
@@ -42,6 +44,17 @@ export class RoomApi {
     return this.request("POST", path, body);
   }
 
+  // A file, as multipart/form-data in the field `name` (the browser writes the boundary).
+  upload(path, name, file, { signal } = {}) {
+    const form = new FormData();
+    form.append(name, file);
+    return this.request("POST", path, form, { signal });
+  }
+
+  delete(path) {
+    return this.request("DELETE", path, undefined);
+  }
+
   async request(method, path, body, { signal } = {}) {
     const options = {
       method,
@@ -49,9 +62,15 @@ export class RoomApi {
       headers: { Accept: "application/json" },
       signal,
     };
-    if (body !== undefined) {
+    // An embedded room's ticket stands for the cookie, and needs no CSRF token
+    // (chat/web/embed_auth.py).
+    const ticket = credentialsTicket();
+    if (ticket) options.headers["X-Chat-Ticket"] = ticket;
+    else if (method !== "GET") options.headers["X-CSRFToken"] = csrfToken();
+    if (body instanceof FormData) {
+      options.body = body;
+    } else if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
-      options.headers["X-CSRFToken"] = csrfToken();
       options.body = JSON.stringify(body);
     }
     let response;
@@ -70,6 +89,7 @@ export class RoomApi {
       data = null;
     }
     if (response.ok && data && !data.error) return data;
+    if (response.status === 204) return {}; // done, nothing to say (a DELETE)
     const error = data && typeof data.error === "object" ? data.error : {};
     throw new ApiError(error.detail || fallbackDetail(response.status), {
       code: error.code || "",

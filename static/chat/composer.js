@@ -30,8 +30,13 @@ export class Composer {
     this.counter = counter;
     this.error = error;
     this.maxLength = maxLength;
-    this.onSend = onSend;
+    this.onSend = onSend; // (body, upload): upload is the attached picture's, or absent
     this.locked = false;
+    // A picture that goes with the text (image_attach.js, set by room.js): the message may
+    // then have no text, and its send waits for the upload.
+    this.attachment = null;
+    this.waiting = false;
+    this.emoji = null; // the emoji button (emoji_picker.js's ComposerEmoji, set by room.js)
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -62,6 +67,8 @@ export class Composer {
     this.locked = locked;
     this.input.disabled = locked;
     this.form.classList.toggle("locked", locked);
+    this.attachment?.setLocked(locked);
+    this.emoji?.setLocked(locked);
     this.update();
   }
 
@@ -82,7 +89,8 @@ export class Composer {
 
   submit() {
     const body = this.text;
-    if (!body || this.locked) return;
+    const picture = Boolean(this.attachment?.attached);
+    if ((!body && !picture) || this.locked || this.waiting) return;
     if (this.tooLong) {
       this.showError(interpolate(
         gettext("This message is too long: at most %s characters. Shorten it to send it."),
@@ -91,14 +99,37 @@ export class Composer {
       this.input.focus();
       return;
     }
+    if (picture) {
+      this.submitWithPicture(body);
+      return;
+    }
     this.onSend(body);
     this.input.value = "";
     this.update();
     this.input.focus();
   }
 
-  showError(text) {
-    this.error.textContent = text;
+  // The text waits, unchanged, for the picture's upload; a refused or removed picture sends
+  // nothing and leaves the text (the refusal is said by image_attach.js).
+  async submitWithPicture(body) {
+    this.waiting = true;
+    this.input.readOnly = true;
+    this.form.setAttribute("aria-busy", "true");
+    const upload = await this.attachment.ready();
+    this.waiting = false;
+    this.input.readOnly = false;
+    this.form.setAttribute("aria-busy", "false");
+    if (!upload || this.locked) return;
+    this.onSend(body, upload);
+    this.attachment.sent();
+    this.input.value = "";
+    this.update();
+    if (!this.locked && this.form.contains(document.activeElement)) this.input.focus();
+  }
+
+  // Text, or text and nodes (a link), never HTML.
+  showError(...parts) {
+    this.error.replaceChildren(...parts);
     this.error.hidden = false;
   }
 
@@ -111,7 +142,7 @@ export class Composer {
     const length = textLength(this.text);
     const over = length > this.maxLength;
     // Enabled when over the limit, so that a press says why nothing is sent.
-    this.button.disabled = this.locked || this.text === "";
+    this.button.disabled = this.locked || (this.text === "" && !this.attachment?.attached);
     this.counter.hidden = length < this.maxLength * COUNT_FROM;
     this.counter.textContent = this.counter.hidden
       ? ""

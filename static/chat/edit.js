@@ -110,7 +110,8 @@ export class InlineEditor {
     const open = this.open;
     if (!open || open.saving) return;
     const body = open.input.value.trim();
-    if (!body) {
+    // A picture's caption may go (image_view.js marks a message that has one).
+    if (!body && !open.element.classList.contains("has-picture")) {
       this.showError(gettext("A message cannot be empty. To take it away, delete it."));
       return;
     }

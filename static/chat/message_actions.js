@@ -1,10 +1,12 @@
 // What one does to a message after it is sent, and what the page shows of it: reply (the
 // composer's reply bar and the quote), edit one's own (in place; ArrowUp in the empty composer
 // edits the newest), delete one's own, reactions, and @mentions (suggestions while typing, a
-// strong mark on a message that mentions the reader). The message list renders a message and
-// hands each node to `decorate`; room.js passes this module the frames that concern it.
+// strong mark on a message that mentions the reader), :shortcode: emoji while typing there too.
+// The message list renders a message and hands each node to `decorate`; room.js passes this
+// module the frames that concern it.
 
 import { InlineEditor, showEdited } from "./edit.js";
+import { EmojiSuggest } from "./emoji_suggest.js";
 import { MentionSuggest } from "./mention_suggest.js";
 import { Reactions } from "./reactions.js";
 import { ReplyBar, jumpTo, markOriginalDeleted, showQuote, showQuoteDeleted } from "./reply.js";
@@ -17,7 +19,8 @@ const REACTION_CODES = new Set(["invalid_emoji", "too_many_reactions"]);
 
 export class MessageActions {
   // send(frame): false when offline. notify(text): a short notice. focusAway(): where focus
-  // goes when the control holding it goes away.
+  // goes when the control holding it goes away. emoji: {picker, data} for reactions' "More
+  // emoji…" and the :shortcode: list (emoji_picker.js, emoji_data.js), or null.
   constructor({
     messages,
     input,
@@ -29,6 +32,7 @@ export class MessageActions {
     send,
     notify,
     focusAway,
+    emoji = null,
   }) {
     this.messages = messages;
     this.list = elements.list;
@@ -39,7 +43,7 @@ export class MessageActions {
     this.notify = notify;
     this.editWindowMs = EDIT_WINDOW_DEFAULT_SECONDS * 1000;
     this.quoteTemplate = templates.quote;
-    this.known = new WeakMap(); // message node -> {body, author}
+    this.known = new WeakMap(); // message node -> {body, author, image}
     this.replyFor = new Map(); // client_msg_id -> the reply_to of an own message not yet saved
     this.seen = new Map(); // user id -> {id, name, avatar, last}: people of the loaded messages
     this.deletions = new Map(); // id -> {resolve, reject}: own deletes waiting for the room's word
@@ -59,8 +63,11 @@ export class MessageActions {
       send,
       notify,
       me: () => this.me,
+      emoji,
     });
     this.mentionTemplate = templates.mentions;
+    this.emojiTemplate = templates.emoji ?? null;
+    this.emojiData = emoji?.data ?? null;
     this.suggest(input);
 
     // ArrowUp in the empty composer edits one's newest message that may still be edited.
@@ -74,12 +81,22 @@ export class MessageActions {
     });
   }
 
+  // The lists of a text box while typing (the composer's, an editor's): @ people, :shortcode:
+  // emoji; destroy() takes them away.
   suggest(textBox) {
-    return new MentionSuggest({
-      input: textBox,
-      template: this.mentionTemplate,
-      people: () => this.people(),
-    });
+    const lists = [
+      new MentionSuggest({
+        input: textBox,
+        template: this.mentionTemplate,
+        people: () => this.people(),
+      }),
+    ];
+    if (this.emojiTemplate && this.emojiData) {
+      lists.push(
+        new EmojiSuggest({ input: textBox, template: this.emojiTemplate, data: this.emojiData }),
+      );
+    }
+    return { destroy: () => lists.forEach((list) => list.destroy()) };
   }
 
   setMe(me) {
@@ -113,7 +130,11 @@ export class MessageActions {
     if (mine && message.client_msg_id && Object.hasOwn(message, "reply_to"))
       this.replyFor.delete(message.client_msg_id);
 
-    this.known.set(element, { body: String(message.body ?? ""), author: message.author });
+    this.known.set(element, {
+      body: String(message.body ?? ""),
+      author: message.author,
+      image: Boolean(message.image),
+    });
     showQuote(element, replyTo, {
       template: this.quoteTemplate,
       onJump: (id) => jumpTo(id, this.messages),
@@ -261,7 +282,12 @@ export class MessageActions {
   startReply(element) {
     const known = this.known.get(element);
     if (!known || !element.dataset.id) return;
-    this.reply.start({ id: Number(element.dataset.id), author: known.author, body: known.body });
+    this.reply.start({
+      id: Number(element.dataset.id),
+      author: known.author,
+      body: known.body,
+      image: Boolean(known.image),
+    });
   }
 
   edit(element, { returnTo = null } = {}) {

@@ -20,6 +20,7 @@ const SCROLL_KEYS = new Set(["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home
 // Refusals that a resend of the same text cannot get past; the reader edits or discards.
 const FINAL_CODES = new Set([
   "body_too_long", "empty_body", "filtered", "read_only", "banned", "invalid_field",
+  "upload_not_found",
 ]);
 // Refusals that carry `retry_after`: the text says how long is left, second by second.
 const WAIT_TEXTS = {
@@ -51,7 +52,7 @@ export class MessageList {
     this.me = me;
     this.onLoadOlder = onLoadOlder;
     this.onRetry = onRetry;
-    this.onEdit = onEdit; // (body): a failed message's text goes back to the composer
+    this.onEdit = onEdit; // (body, clientMsgId): a failed message goes back to the composer
     this.onMenu = onMenu; // (element, button): the "⋯" of a confirmed message was pressed
     // (element, message): a node was rendered from a message (message_actions.js adds the
     // reply's quote, the edited mark, reactions); own unsaved ones: {client_msg_id, author, body}.
@@ -385,7 +386,7 @@ export class MessageList {
     if (!entry) return;
     this.forgetUnconfirmed(clientMsgId);
     this.updateChrome();
-    this.onEdit?.(entry.body);
+    this.onEdit?.(entry.body, clientMsgId);
   }
 
   // A failed message is given up.

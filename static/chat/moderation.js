@@ -271,6 +271,7 @@ export class ModerationPanel {
     select.value = value;
     form.elements.read_only.checked = Boolean(rules?.read_only);
     form.elements.guests_read_only.checked = Boolean(rules?.guests_read_only);
+    form.elements.guest_images.checked = Boolean(rules?.guest_images);
   }
 
   // The room's rules changed (a `room.rules` frame): the form follows unless being edited.
@@ -289,6 +290,7 @@ export class ModerationPanel {
         slow_mode_seconds: Number(form.elements.slow_mode_seconds.value),
         read_only: form.elements.read_only.checked,
         guests_read_only: form.elements.guests_read_only.checked,
+        guest_images: form.elements.guest_images.checked,
       });
       this.say(gettext("The room's rules are saved."));
     } catch (error) {

@@ -41,6 +41,13 @@ export function notificationTitle(frame) {
   return interpolate(gettext("%(name)s in %(room)s"), { name, room: frame.room?.title ?? "" }, true);
 }
 
+// The notice's text: the message's start, or that it is a picture when it has no words.
+export function notificationBody(frame) {
+  const text = frame.excerpt ?? "";
+  if (!frame.image) return text;
+  return text ? interpolate(gettext("Picture: %s"), [text]) : gettext("Picture");
+}
+
 // Two short rising tones, quiet, made on the spot (nothing is downloaded).
 class Chime {
   constructor() {
@@ -225,7 +232,7 @@ export class Notifier {
     let notification;
     try {
       notification = new window.Notification(notificationTitle(frame), {
-        body: frame.excerpt ?? "",
+        body: notificationBody(frame),
         tag,
         icon: frame.author?.avatar || undefined,
       });

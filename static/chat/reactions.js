@@ -1,7 +1,8 @@
 // Reactions: a row of chips under a message ("👍 3", pressed when one of them is yours; a
 // press adds or takes back yours), who reacted in the chip's title and, on a touch screen, in
-// a small list after a long press; and the picker (a few quick emoji, or any one typed or
-// pasted) that the row's "+" and the menu's React open.
+// a small list after a long press; and the picker (a few quick emoji, any one typed or pasted,
+// or "More emoji…": the full emoji picker, emoji_picker.js) that the row's "+" and the menu's
+// React open.
 //
 // Each message keeps, per emoji, the set of people who gave it: `reaction.added` and
 // `reaction.removed` apply to it idempotently, and a full payload (history, `message.edited`)
@@ -57,7 +58,8 @@ export function peopleText(names) {
 
 export class Reactions {
   // send(frame): false when offline. notify(text): a short notice. me(): the page's user.
-  constructor({ templates, picker, people, send, notify, me }) {
+  // emoji: {picker, data}, the page's EmojiPicker and EmojiData, or null (no "More emoji…").
+  constructor({ templates, picker, people, send, notify, me, emoji = null }) {
     this.rowTemplate = templates.row;
     this.chipTemplate = templates.chip;
     this.picker = picker;
@@ -68,6 +70,7 @@ export class Reactions {
     this.byElement = new WeakMap(); // message node -> Map(emoji -> Map(user id -> name))
     this.pending = []; // [{element, emoji, add}]: sent, not yet seen coming back
     this.pickerFor = null; // {element, returnTo}
+    this.emoji = emoji;
 
     this.wirePicker();
   }
@@ -334,6 +337,11 @@ export class Reactions {
     picker.addEventListener("beforetoggle", (event) => {
       if (event.newState === "closed") this.pickerClosed();
     });
+    const more = picker.querySelector(".picker-more");
+    if (more) {
+      more.hidden = !this.emoji;
+      more.addEventListener("click", () => this.openMore());
+    }
   }
 
   // Open the picker for `element`, beside `anchor`; focus goes back to `returnTo` after.
@@ -361,8 +369,34 @@ export class Reactions {
     if (!target) return;
     this.picker.hidePopover();
     if (target.element.isConnected && !target.element.classList.contains("removed")) {
-      this.toggle(target.element, emoji);
+      const adding = !this.mine(target.element, emoji);
+      // A reaction given counts among the emoji picker's most used.
+      if (this.toggle(target.element, emoji) && adding) this.emoji?.data.remember(emoji);
     }
+  }
+
+  // "More emoji…": the full picker in the quick one's place, for the same message; what is
+  // picked there is added (not taken back when it is already one's own).
+  openMore() {
+    const target = this.pickerFor;
+    if (!target || !this.emoji) return;
+    this.pickerFor = null; // focus goes into the full picker, not back to the message
+    this.picker.hidePopover();
+    this.emoji.picker.open({
+      anchor: target.anchor,
+      returnTo: target.returnTo,
+      onPick: (emoji) => {
+        const element = target.element;
+        if (!element.isConnected || element.classList.contains("removed")) return;
+        if (!this.mine(element, emoji)) this.toggle(element, emoji);
+        const back = [
+          target.returnTo,
+          element.querySelector(".reaction-add"),
+          element.querySelector(".message-menu-button"),
+        ].find((candidate) => candidate?.isConnected && candidate.checkVisibility());
+        back?.focus({ preventScroll: true });
+      },
+    });
   }
 
   closePicker(element) {

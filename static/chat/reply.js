@@ -36,14 +36,20 @@ export function showQuote(element, replyTo, { template, onJump }) {
   }
   quote.dataset.replyTo = String(replyTo.id);
   quote.querySelector(".reply-quote-author").textContent = replyTo.author?.name ?? "";
-  showQuoteDeleted(quote, Boolean(replyTo.deleted), replyTo.excerpt);
+  showQuoteDeleted(quote, Boolean(replyTo.deleted), replyTo.excerpt, Boolean(replyTo.image));
 }
 
-export function showQuoteDeleted(quote, deleted, excerpt = "") {
+// What a quote of a picture says: its caption, or that it is a picture when it has none.
+function pictureText(text, image) {
+  if (!image) return text;
+  return text ? interpolate(gettext("Picture: %s"), [text]) : gettext("Picture");
+}
+
+export function showQuoteDeleted(quote, deleted, excerpt = "", image = false) {
   quote.classList.toggle("is-deleted", deleted);
   quote.querySelector(".reply-quote-excerpt").textContent = deleted
     ? gettext("Original message deleted")
-    : excerptOf(excerpt, { cut: true });
+    : pictureText(excerptOf(excerpt, { cut: true }), image);
 }
 
 // The quotes of every reply to `id` on the page: the original went.
@@ -95,13 +101,13 @@ export class ReplyBar {
     return this.target?.id ?? null;
   }
 
-  start({ id, author, body }) {
+  start({ id, author, body, image = false }) {
     const { name, avatar } = author;
     // As the server's `reply_to` will say it: the pending reply's quote shows the same.
     const excerpt = [...String(body ?? "")].slice(0, EXCERPT_MAX).join("");
-    this.target = { id, author: { id: author.id, name, avatar }, excerpt, deleted: false };
+    this.target = { id, author: { id: author.id, name, avatar }, excerpt, deleted: false, image };
     this.author.textContent = interpolate(gettext("Replying to %s"), [author.name]);
-    this.excerpt.textContent = excerptOf(body);
+    this.excerpt.textContent = pictureText(excerptOf(body), image);
     this.bar.hidden = false;
     this.describe(true);
     this.input.focus();

@@ -6,7 +6,12 @@ import { Announcer } from "./announcer.js";
 import { Attention } from "./attention.js";
 import { RoomApi } from "./api.js";
 import { Composer } from "./composer.js";
+import { credentialsReady } from "./credentials.js";
 import { DirectConversation, PersonDirect, authorButton } from "./direct.js";
+import { EmojiData } from "./emoji_data.js";
+import { ComposerEmoji, EmojiPicker } from "./emoji_picker.js";
+import { ImageAttach } from "./image_attach.js";
+import { MessagePictures } from "./image_view.js";
 import { HistoryJump } from "./jump.js";
 import { MessageActions } from "./message_actions.js";
 import { MessageList } from "./message_list.js";
@@ -26,7 +31,10 @@ const byId = (id) => document.getElementById(id);
 const readJson = (id) => JSON.parse(byId(id).textContent);
 
 const slug = readJson("room-slug");
-let me = { id: readJson("me-id"), name: readJson("me-name"), avatar: readJson("me-avatar") };
+// An embedded room signs its visitor in first (static/chat/embed_session.js): nothing starts,
+// the socket least of all, before it has a ticket. On the full page this is null at once.
+const embedded = await credentialsReady();
+let me = embedded?.user ?? { id: readJson("me-id"), name: readJson("me-name"), avatar: readJson("me-avatar") };
 const api = new RoomApi(slug);
 
 const STATE_LABELS = {
@@ -84,6 +92,7 @@ function focusOnArrival() {
   if (arrivalFocusDone) return;
   arrivalFocusDone = true;
   if (!window.matchMedia("(pointer: fine)").matches) return;
+  if (embedded && !document.hasFocus()) return; // not taken from the host's page it sits in
   const active = document.activeElement;
   if (active && active !== document.body && active !== document.documentElement) return;
   if (document.querySelector("dialog[open]") || popoverOpen()) return;
@@ -104,7 +113,8 @@ function newClientMsgId() {
 function sendMessage(clientMsgId, body) {
   // Offline, the message stays pending; the next welcome sends it.
   const reply = actions.sendFields(clientMsgId); // {reply_to} for a reply
-  socket.send({ type: "message.send", body, client_msg_id: clientMsgId, ...reply });
+  const picture = pictures.sendFields(clientMsgId); // {upload} for a picture, on every resend
+  socket.send({ type: "message.send", body, client_msg_id: clientMsgId, ...reply, ...picture });
 }
 
 const announcer = new Announcer(byId("announcer"));
@@ -126,14 +136,16 @@ const messages = new MessageList({
     const body = messages.retry(clientMsgId);
     if (body !== null) sendMessage(clientMsgId, body);
   },
-  onEdit: (body) => {
+  onEdit: (body, clientMsgId) => {
     composer.restore(body);
+    attach.restore(pictures.take(clientMsgId));
     if (!byId("composer").contains(document.activeElement)) focusAway();
   },
   onMenu: (element, button) => menu.open(element, button),
   focusAway,
   decorate: (element, message) => {
     actions.decorate(element, message);
+    pictures.decorate(element, message);
     authorButton(element, message, { me: () => me, onOpen: (user, button) => personCard.open(user, null, button) });
   },
 });
@@ -213,13 +225,47 @@ const composer = new Composer({
   error: byId("composer-error"),
   // Unknown (not in the page): no check here; the server's answer says it all the same.
   maxLength: Number(readJson("message-max-length")) || Infinity,
-  onSend: (body) => {
+  onSend: (body, upload = null) => {
     const clientMsgId = newClientMsgId();
     jump.sending(); // back to the newest messages, where this one goes
     actions.sending(clientMsgId); // the reply bar's target goes with it
+    pictures.sending(clientMsgId, upload); // and the attached picture
     messages.addPending(clientMsgId, body);
     sendMessage(clientMsgId, body);
   },
+});
+
+// Pictures: the composer's attachment (image_attach.js) and the bubbles' (image_view.js).
+const pictures = new MessagePictures({ dialog: byId("picture-view"), messages });
+const attach = new ImageAttach({
+  composer,
+  api,
+  button: byId("attach-picture"),
+  fileInput: byId("attach-file"),
+  input: byId("message-input"),
+  preview: byId("picture-preview"),
+  dropZone: document.querySelector(".chat-pane"),
+  dropTarget: byId("drop-target"),
+  keepPlace: (change) => {
+    const stick = messages.isNearBottom();
+    change();
+    if (stick) messages.scrollToBottom();
+  },
+});
+composer.attachment = attach;
+
+// Emoji: the picker (the composer's button, reactions' "More emoji…"); :shortcode: typing is
+// message_actions.js's, with the @ list.
+const emojiPopover = byId("emoji-picker");
+const emojiData = new EmojiData({
+  en: emojiPopover.dataset.emojiDataEn,
+  zh: emojiPopover.dataset.emojiDataZh,
+});
+const emojiPicker = new EmojiPicker({ popover: emojiPopover, data: emojiData });
+composer.emoji = new ComposerEmoji({
+  button: byId("emoji-button"),
+  input: byId("message-input"),
+  picker: emojiPicker,
 });
 
 // Reply, edit, delete one's own, reactions, @mentions (the message menu's other items).
@@ -233,6 +279,7 @@ const actions = new MessageActions({
     reactions: byId("reactions-template"),
     chip: byId("reaction-chip-template"),
     mentions: byId("mention-list-template"),
+    emoji: byId("emoji-list-template"),
   },
   elements: {
     list: byId("messages"),
@@ -245,6 +292,7 @@ const actions = new MessageActions({
   send: (frame) => socket.send(frame),
   notify: (text) => showNotice(text),
   focusAway,
+  emoji: { picker: emojiPicker, data: emojiData },
 });
 menu.actions = actions;
 
@@ -288,6 +336,7 @@ function removeMessages(ids) {
     messages.markRemoved(id);
   });
   actions.removed(Array.isArray(ids) ? ids : []);
+  pictures.removed(Array.isArray(ids) ? ids : []);
 }
 
 // --- frames from the server -----------------------------------------------------------
@@ -318,6 +367,8 @@ const handlers = {
     // A direct conversation has no moderators' controls (site staff read it only once reported).
     setModerator(Boolean(frame.moderator) && frame.kind !== "direct");
     standing.welcome(frame);
+    attach.welcome(frame);
+    attach.setRules(standing.rules);
     direct.welcome(frame);
     settings.welcome(frame);
     // Deleted while this page was away: the live frame never reached it.
@@ -372,6 +423,7 @@ const handlers = {
     // A mute, read-only, a ban or a kick also changes what the composer allows; the banner
     // of a ban or a kick takes the place of any notice.
     const aboutStanding = standing.refusal(frame);
+    pictures.refused(frame); // `upload_not_found`: that picture cannot go any more
     direct.error(frame); // `blocked`: a note above the composer says why
     if (standing.ended) notice.hidden = true;
     if (actions.error(frame)) return; // about an edit, a delete or a reaction: said there
@@ -403,6 +455,7 @@ const handlers = {
 
   "room.rules"(frame) {
     standing.setRules(frame.rules);
+    attach.setRules(standing.rules);
     panel.rulesChanged(standing.rules);
   },
 
@@ -453,6 +506,10 @@ const handlers = {
 
 function onClose(code) {
   if (code === 4401) {
+    if (embedded) {
+      embedded.expired(); // the ticket is no good any more: sign in again
+      return false;
+    }
     const next = encodeURIComponent(window.location.pathname);
     window.location.assign(`/join/?next=${next}`);
     return false;

@@ -9,6 +9,17 @@
 // `onWait` hears of every wait (`at`: when the next attempt starts) and every attempt
 // (`at` null), for a countdown; `reconnectNow()` cuts a wait short.
 
+import { credentialsTicket } from "./credentials.js";
+
+// An embedded room's socket says whose it is with its ticket (chat/sockets/tickets.py).
+function withTicket(url) {
+  const ticket = credentialsTicket();
+  if (!ticket) return url;
+  const address = new URL(url, window.location.href);
+  address.searchParams.set("ticket", ticket);
+  return address.href;
+}
+
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 6_000;
 const JITTER = 0.2;
@@ -88,7 +99,7 @@ export class ReconnectingSocket {
     this.onWait?.({ at: null, attempt: this.attempt });
     let ws;
     try {
-      ws = new WebSocket(typeof this.url === "function" ? this.url() : this.url);
+      ws = new WebSocket(withTicket(typeof this.url === "function" ? this.url() : this.url));
     } catch {
       this.scheduleReconnect();
       return;

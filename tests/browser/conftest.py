@@ -73,7 +73,8 @@ class Person:
         self.page.goto(f"{self.base_url}/")
         self.page.fill("#id_title", title)
         self.page.fill("#id_slug", slug)
-        self.page.get_by_role("button", name="Create room").click()
+        # By the form, not the button's words: the page may be in Chinese.
+        self.page.locator("form:has(#id_title) button[type=submit]").click()
         self.page.wait_for_url(f"**/chat/{slug}/")
         expect(self.page.locator("#connection-state")).to_have_attribute("data-state", "online")
         return slug

@@ -4,19 +4,9 @@ need is blocked, and a script injected into a message could not run."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.content_policy import COLLECT_VIOLATIONS, violations
+
 pytestmark = pytest.mark.browser
-
-# Violations are reported to the page as events; collect them before any page script runs.
-COLLECT_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`);
-});
-"""
-
-
-def violations(page) -> list[str]:
-    return page.evaluate("window.__violations")
 
 
 def test_the_pages_need_nothing_the_policy_blocks(people, base_url):
