@@ -174,6 +174,9 @@ def run_one(
             result.setdefault("profile", []).append(
                 {"pid": pid, "file": str(out), "samples": total, "self": own, "total": anywhere}
             )
+        if isinstance(processes, servers.AppServers):
+            processes.stop()  # their last log lines written
+            result["gaps"] = processes.gaps()
         return result
     except Exception as error:  # one failed run must not lose the others
         logs = processes.logs() if isinstance(processes, servers.AppServers) else ""

@@ -16,6 +16,8 @@ COLUMNS = [
     ("max ms", "max"),
     ("lost", "lost"),
     ("dup", "duplicates"),
+    # "notification gap" warnings in the workers' logs: numbers read back from the database
+    ("gaps", "gaps"),
     ("connect s", "connect_s"),
     ("settle s", "settle_s"),
     ("CPU s/1k del", "cpu_s_per_1k"),

@@ -237,6 +237,16 @@ class AppServers:
         for process in self.processes:
             process_stop(process)
 
+    def gaps(self) -> int:
+        """How many times a room receiver read numbers back from the database (its
+        "notification gap" warning), over all the workers' logs."""
+        return sum(
+            (self.workdir / f"{self.server}-{port}.log")
+            .read_text(errors="replace")
+            .count("notification gap")
+            for port in self.ports
+        )
+
 
 @dataclass
 class Baseline:

@@ -30,6 +30,7 @@ def sessions_create(*, count: int, prefix: str = "bench") -> list[str]:
     from django.utils.crypto import get_random_string
 
     from chat.models import Profile
+    from chat.names import name_key
 
     User = get_user_model()
     names = [f"{prefix}{index:05d}" for index in range(count)]
@@ -47,7 +48,8 @@ def sessions_create(*, count: int, prefix: str = "bench") -> list[str]:
     )
     Profile.objects.bulk_create(
         [
-            Profile(user=user, is_guest=True)
+            # bulk_create skips save(), which keeps the look-alike key (unique): set it here.
+            Profile(user=user, is_guest=True, name_key=name_key(user.get_username()))
             for user in users.values()
             if user.pk not in with_profile
         ],

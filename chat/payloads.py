@@ -19,7 +19,7 @@ def user_payload(user) -> dict:
     return {
         "id": user.pk,
         "name": user.get_username(),
-        "avatar": avatar_url(profile.avatar if profile else DEFAULT_AVATAR),
+        "avatar": profile.avatar_url if profile else avatar_url(DEFAULT_AVATAR),
     }
 
 

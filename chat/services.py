@@ -107,9 +107,11 @@ def message_sent_before(*, author, client_msg_id: str | None) -> Message | None:
 def message_screen(*, room: Room, author, body: str, moderator: bool) -> FilterOutcome:
     """The room's rules and the word filter on one send (chat/moderation/): refused with
     their error, or the body to save and whether it is held."""
-    send_check(room=room, author=author, moderator=moderator)
+    rules = send_check(room=room, author=author, moderator=moderator)
     direct_send_check(room=room, author=author)
-    return filter_apply(room=room, author=author, body=body, moderator=moderator)
+    return filter_apply(
+        room=room, author=author, body=body, moderator=moderator, entries=rules["filtered"]
+    )
 
 
 def message_accept(

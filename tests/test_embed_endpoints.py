@@ -10,11 +10,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from chat.embed.accounts import embed_user
 from chat.embed.theme import accent_text, embed_theme
 from chat.embed.tickets import ticket_issue, ticket_user
+from chat.embed.tokens import sign_in_claims
 from chat.models import Sanction
 from chat.moderation import devices
-from tests.embed import integration_create
+from tests.embed import integration_create, token_for
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver"
@@ -131,3 +133,14 @@ def test_text_on_the_accent_is_whichever_of_black_and_white_reads_better():
     assert accent_text("#0b7a75") == "#ffffff"
     assert accent_text("#ffdd00") == "#000000"
     assert accent_text("") == ""
+
+
+def test_a_members_profile_page_says_they_sign_in_through_their_site(integration):
+    member = embed_user(claims=sign_in_claims(token=token_for(integration, name="dana")))
+    client = Client()
+    client.force_login(member)
+
+    page = client.get("/accounts/profile/").content.decode()
+
+    assert "You sign in through the site that brought you here" in page
+    assert "/accounts/password/change/" not in page

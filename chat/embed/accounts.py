@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from chat import identity, profiles
 from chat.avatars import DEFAULT_AVATAR
 from chat.embed.errors import AccountDisabled
+from chat.embed.pictures import member_picture_clear, member_picture_set
 from chat.embed.tokens import SignInClaims
 from chat.errors import NicknameTaken
 from chat.identity import NICKNAME_MAX_LENGTH, nickname_taken
@@ -32,12 +33,16 @@ def embed_user(*, claims: SignInClaims):
     account = _account(claims)
     if account is None:
         try:
-            return _member_create(claims)
+            user = _member_create(claims)
         except IntegrityError:
             # The same member's other sign-in made the account a moment ago.
             account = _account(claims)
             if account is None:
                 raise
+        else:
+            if claims.avatar_url:
+                member_picture_set(user=user, url=claims.avatar_url, integration=claims.integration)
+            return user
     return _member_update(account, claims)
 
 
@@ -90,8 +95,11 @@ def _member_update(account: ExternalAccount, claims: SignInClaims):
             continue  # taken a moment ago; past the tries, the old name stays
     if claims.avatar is not None:  # one of the shipped avatars
         wear, picture = claims.avatar, ""
-    elif claims.avatar_url:  # the host's picture: kept for later, the default worn meanwhile
+        member_picture_clear(user=user)
+    elif claims.avatar_url:  # the host's picture, worn over the default (chat/embed/pictures.py)
         wear, picture = DEFAULT_AVATAR, claims.avatar_url
+        if picture != account.avatar_url or not user.profile.picture:
+            member_picture_set(user=user, url=picture, integration=claims.integration)
     else:  # not said: as it was
         wear, picture = user.profile.avatar, account.avatar_url
     if wear != user.profile.avatar:

@@ -8,6 +8,7 @@ which secret checks it); nothing else of the token is believed until the signatu
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import jwt
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ from chat.embed.errors import (
 )
 from chat.identity import NICKNAME_MAX_LENGTH, nickname_validate
 from chat.models import Integration
-from chat.models.integrations import AVATAR_URL_MAX_LENGTH, SUB_MAX_LENGTH
+from chat.models.integrations import AVATAR_URL_MAX_LENGTH, LOCAL_HOSTS, SUB_MAX_LENGTH
 
 ALGORITHM = "HS256"  # the only one: never "none", never a public-key one
 REQUIRED_CLAIMS = ["iss", "sub", "name", "exp"]
@@ -189,8 +190,13 @@ def _avatar(value) -> tuple[str | None, str]:
     if value in AVATAR_KEYS:
         return value, ""
     if isinstance(value, str) and len(value) <= AVATAR_URL_MAX_LENGTH:
+        # https, as the host's pages are; plain http only on a developer's machine.
         try:
-            URLValidator(schemes=["https"])(value)
+            local = urlsplit(value).hostname in {host.strip("[]") for host in LOCAL_HOSTS}
+        except ValueError:
+            local = False
+        try:
+            URLValidator(schemes=["https", "http"] if local else ["https"])(value)
         except ValidationError:
             pass
         else:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chat.avatars import AVATAR_CHOICES, DEFAULT_AVATAR, avatar_url
+from chat.avatars import AVATAR_CHOICES, DEFAULT_AVATAR, avatar_url, picture_url
 from chat.names import COLLISION_MARK, NAME_KEY_MAX_LENGTH, name_key
 
 # Ids are 64-bit in the database: a larger one finds nothing, and PostgreSQL refuses to
@@ -35,6 +35,9 @@ class Profile(models.Model):
     )
     # Where the user was last seen, keyed-hashed (chat/moderation/devices.py): a ban on the
     # user then holds their browser and address too. Never the plain address.
+    # A host site's picture of its member (chat/embed/pictures.py), re-encoded and stored
+    # here: a name in the default storage, worn instead of the avatar when set.
+    picture = models.CharField(_("picture"), max_length=200, blank=True, editable=False)
     browser_key = models.CharField(_("browser key"), max_length=64, blank=True, editable=False)
     address_key = models.CharField(_("address key"), max_length=64, blank=True, editable=False)
 
@@ -60,6 +63,8 @@ class Profile(models.Model):
 
     @property
     def avatar_url(self) -> str:
+        if self.picture:
+            return picture_url(self.picture)
         return avatar_url(self.avatar)
 
 

@@ -39,14 +39,23 @@ class LinkTooSoon(Filtered):
         )
 
 
-def filter_apply(*, room: Room, author, body: str, moderator: bool = False) -> FilterOutcome:
+def filter_apply(
+    *, room: Room, author, body: str, moderator: bool = False, entries: bool = True
+) -> FilterOutcome:
     """What the filter makes of ``body``; Filtered when an entry refuses it. Refuse beats
     hold beats mask, and every mask entry applies; moderators are exempt from hold and the
-    link rule, not from refuse or mask."""
+    link rule, not from refuse or mask. ``entries`` False: the caller knows the room has
+    none (``send_rules_read``), so none is read."""
     folded, origin = _folded(body)
     held, spans = False, []
-    entries = WordFilter.objects.filter(Q(room__isnull=True) | Q(room=room))
-    for pattern, match, action in entries.values_list("pattern", "match", "action"):
+    found_entries = (
+        WordFilter.objects.filter(Q(room__isnull=True) | Q(room=room)).values_list(
+            "pattern", "match", "action"
+        )
+        if entries
+        else []
+    )
+    for pattern, match, action in found_entries:
         found = _matches(folded, pattern=pattern, whole_word=match == WordFilter.WORD)
         if not found:
             continue

@@ -2,9 +2,10 @@
 may change them."""
 
 from django.db import transaction
+from django.db.models import Exists, Q
 
 from chat.limits import allowance_take
-from chat.models import ModerationAction, Room
+from chat.models import ModerationAction, Room, Sanction, WordFilter
 from chat.moderation.audit import audit_record
 from chat.moderation.errors import GuestsReadOnly, InvalidModeration, NotAllowed, ReadOnly, SlowMode
 from chat.moderation.live import rules_announce, rules_payload
@@ -46,17 +47,33 @@ def room_rules_set(
     return room
 
 
-def send_check(*, room: Room, author, moderator: bool, slow_mode: bool = True) -> None:
-    """Refuse a send the room's rules or a mute forbid (read from the database now, so that
-    a change takes effect on the next send, on every process). Moderators pass all but mutes.
-    An edit says nothing new, so slow mode (``slow_mode`` False) does not count it."""
-    rules = Room.objects.values("read_only", "guests_read_only", "slow_mode_seconds").get(
-        pk=room.pk
+def send_rules_read(*, room: Room, author) -> dict:
+    """What a send is checked against, read from the database now (so that a change takes
+    effect on the next send, on every process), in one query: the room's rules, whether a
+    mute may hold ``author`` there (``muted``), and whether any word filter entry applies to
+    the room at all (``filtered``)."""
+    mutes = (
+        Sanction.objects.active().applying_to(room=room).filter(user=author.pk, kind=Sanction.MUTE)
     )
-    if (mute := mute_active(user=author, room=room)) is not None:
+    filters = WordFilter.objects.filter(Q(room__isnull=True) | Q(room=room.pk))
+    return (
+        Room.objects.filter(pk=room.pk)
+        .annotate(muted=Exists(mutes), filtered=Exists(filters))
+        .values("read_only", "guests_read_only", "slow_mode_seconds", "muted", "filtered")
+        .get()
+    )
+
+
+def send_check(*, room: Room, author, moderator: bool, slow_mode: bool = True) -> dict:
+    """Refuse a send the room's rules or a mute forbid; else what ``send_rules_read`` read.
+    Moderators pass all but mutes. An edit says nothing new, so slow mode (``slow_mode``
+    False) does not count it."""
+    rules = send_rules_read(room=room, author=author)
+    # Which mute, for its words: read only when one holds.
+    if rules["muted"] and (mute := mute_active(user=author, room=room)) is not None:
         raise sanction_error(mute)
     if moderator:
-        return
+        return rules
     if rules["read_only"]:
         raise ReadOnly()
     profile = getattr(author, "profile", None)
@@ -67,3 +84,4 @@ def send_check(*, room: Room, author, moderator: bool, slow_mode: bool = True) -
         wait = allowance_take(key=f"slow:{room.pk}:{author.pk}", limit=1, window=float(every))
         if wait is not None:
             raise SlowMode(wait, every=every)
+    return rules

@@ -16,6 +16,7 @@ from chat.uploads.errors import ImageInvalid, ImageTooManyPixels
 ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 THUMBNAIL_BOX = 480  # pixels: sharp at 240 CSS pixels on a phone's screen
 JPEG_QUALITY = 85
+AVATAR_SIZE = 128  # pixels a side: sharp at the page's largest avatar (48 CSS pixels) on 2x
 
 
 @dataclass(frozen=True)
@@ -37,17 +38,7 @@ def image_process(*, data: bytes, max_pixels: int, max_dimension: int) -> Proces
     """``data`` as a picture of at most ``max_dimension`` pixels a side, and its thumbnail.
     Refused (ImageInvalid, ImageTooManyPixels) unless it is a whole JPEG, PNG, GIF or WebP
     of at most ``max_pixels``; of an animation, the first frame."""
-    image = _decoded(data, max_pixels=max_pixels)
-    try:
-        image = ImageOps.exif_transpose(image)  # as the camera held it, before EXIF goes
-        alpha = image.mode in ("RGBA", "LA", "PA") or (
-            image.mode == "P" and "transparency" in image.info
-        )
-        image = image.convert("RGBA" if alpha else "RGB")
-    except (OSError, ValueError) as error:
-        raise ImageInvalid() from error
-    # convert() copies the metadata (EXIF, ICC profile, text chunks): none of it is kept.
-    image.info = {}
+    image, alpha = _upright(_decoded(data, max_pixels=max_pixels))
     image.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
     thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_BOX, THUMBNAIL_BOX), Image.Resampling.LANCZOS)
@@ -58,6 +49,38 @@ def image_process(*, data: bytes, max_pixels: int, max_dimension: int) -> Proces
         content_type="image/png" if alpha else "image/jpeg",
         extension="png" if alpha else "jpg",
     )
+
+
+def avatar_process(*, data: bytes, max_pixels: int, size: int = AVATAR_SIZE) -> ProcessedImage:
+    """``data`` as a square avatar of ``size`` pixels (the middle of the picture, upright,
+    without metadata), by the same checks as a picture in a message. Its thumbnail is itself."""
+    image, alpha = _upright(_decoded(data, max_pixels=max_pixels))
+    side = min(size, image.width, image.height)
+    image = ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS)
+    kind = "PNG" if alpha else "JPEG"
+    encoded = _encode(image, kind)
+    return ProcessedImage(
+        picture=encoded,
+        thumbnail=encoded,
+        content_type="image/png" if alpha else "image/jpeg",
+        extension="png" if alpha else "jpg",
+    )
+
+
+def _upright(image: Image.Image) -> tuple[Image.Image, bool]:
+    """As the camera held it, in plain RGB (RGBA when it has transparency), with none of its
+    metadata; and whether it has transparency."""
+    try:
+        image = ImageOps.exif_transpose(image)  # before EXIF goes
+        alpha = image.mode in ("RGBA", "LA", "PA") or (
+            image.mode == "P" and "transparency" in image.info
+        )
+        image = image.convert("RGBA" if alpha else "RGB")
+    except (OSError, ValueError) as error:
+        raise ImageInvalid() from error
+    # convert() copies the metadata (EXIF, ICC profile, text chunks): none of it is kept.
+    image.info = {}
+    return image, alpha
 
 
 def _decoded(data: bytes, *, max_pixels: int) -> Image.Image:

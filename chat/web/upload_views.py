@@ -1,6 +1,7 @@
 """Pictures over HTTP (docs/images.md): upload one for a message, forget one not sent, and
 fetch one, which only those who may read its message get."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from chat.web.json_endpoints import endpoint
 # A picture is never a document: nothing in it runs, and a browser may not guess its type.
 PICTURE_POLICY = "default-src 'none'"
 CACHE_SECONDS = 3600
+AVATAR_FILE = re.compile(r"[0-9a-f]{20}\.(?P<extension>jpg|png)")
 
 
 @dataclass(frozen=True)
@@ -89,14 +91,30 @@ def picture(request, key, thumbnail=False):
     if upload is None:
         raise Http404
     name = upload.thumbnail if thumbnail else upload.file
+    # Private: who may see it can change (let out of a room), so no shared cache keeps it.
+    return _picture_response(name, upload.content_type, cache=f"private, max-age={CACHE_SECONDS}")
+
+
+@require_GET
+def avatar_picture(request, user_id, file):
+    """A member's picture from their host site (chat/embed/pictures.py): as public as their
+    name, and named by its content, so it never changes under its address."""
+    match = AVATAR_FILE.fullmatch(file)
+    name = f"avatars/{user_id}/{file}"
+    if match is None or not default_storage.exists(name):
+        raise Http404
+    content_type = "image/png" if match["extension"] == "png" else "image/jpeg"
+    return _picture_response(name, content_type, cache="public, max-age=31536000, immutable")
+
+
+def _picture_response(name: str, content_type: str, *, cache: str) -> HttpResponse:
     response = _file_response(name)
-    response["Content-Type"] = upload.content_type
+    response["Content-Type"] = content_type
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = PICTURE_POLICY
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Content-Disposition"] = f'inline; filename="{name.rsplit("/", 1)[-1]}"'
-    # Private: who may see it can change (let out of a room), so no shared cache keeps it.
-    response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"
+    response["Cache-Control"] = cache
     return response
 
 

@@ -113,6 +113,7 @@ urlpatterns += [
     path(f"{_room}uploads/", upload_views.upload, name="upload-create"),
     path(f"{_room}uploads/<str:key>/", upload_views.upload_delete, name="upload-delete"),
     path("uploads/<str:key>/", upload_views.picture, name="upload"),
+    path("avatars/<int:user_id>/<str:file>", upload_views.avatar_picture, name="avatar-picture"),
     path(
         "uploads/<str:key>/thumb/",
         upload_views.picture,

@@ -43,6 +43,21 @@ def test_a_new_message_is_numbered_and_saved_in_two_statements():
 
 
 @pytest.mark.django_db
+def test_a_plain_send_is_checked_in_one_query_then_saved_in_two():
+    """The room's rules, a mute, whether any word filter applies: one SELECT for a send
+    that none of them stops (docs/performance.md: the send path is the worker's bottleneck)."""
+    room, author = RoomFactory(), UserFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        services.message_accept(
+            room=room, author=author, body="hello", client_msg_id="q1", moderator=False
+        )
+
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert [sql.split()[0] for sql in statements] == ["SELECT", "UPDATE", "INSERT"]
+
+
+@pytest.mark.django_db
 def test_the_same_client_msg_id_gives_the_same_message():
     room, author = RoomFactory(), UserFactory()
 
