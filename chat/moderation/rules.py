@@ -49,9 +49,9 @@ def room_rules_set(
 
 def send_rules_read(*, room: Room, author) -> dict:
     """What a send is checked against, read from the database now (so that a change takes
-    effect on the next send, on every process), in one query: the room's rules, whether a
-    mute may hold ``author`` there (``muted``), and whether any word filter entry applies to
-    the room at all (``filtered``)."""
+    effect on the next send, on every process), in one query: the room's rules (pictures'
+    included), whether a mute may hold ``author`` there (``muted``), and whether any word
+    filter entry applies to the room at all (``filtered``)."""
     mutes = (
         Sanction.objects.active().applying_to(room=room).filter(user=author.pk, kind=Sanction.MUTE)
     )
@@ -59,7 +59,14 @@ def send_rules_read(*, room: Room, author) -> dict:
     return (
         Room.objects.filter(pk=room.pk)
         .annotate(muted=Exists(mutes), filtered=Exists(filters))
-        .values("read_only", "guests_read_only", "slow_mode_seconds", "muted", "filtered")
+        .values(
+            "read_only",
+            "guests_read_only",
+            "guest_images",
+            "slow_mode_seconds",
+            "muted",
+            "filtered",
+        )
         .get()
     )
 

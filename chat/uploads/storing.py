@@ -61,11 +61,11 @@ def upload_create(*, uploader, room: Room, file, moderator: bool) -> Upload:
 def uploads_allowed_check(*, uploader, room: Room, moderator: bool) -> None:
     """Whoever could not send the message cannot upload its picture; guests only where the
     room's moderators let them."""
-    send_check(room=room, author=uploader, moderator=moderator, slow_mode=False)
+    rules = send_check(room=room, author=uploader, moderator=moderator, slow_mode=False)
     direct_send_check(room=room, author=uploader)
     profile = getattr(uploader, "profile", None)
     guest = profile is None or profile.is_guest
-    if guest and not moderator and not Room.objects.filter(pk=room.pk, guest_images=True).exists():
+    if guest and not moderator and not rules["guest_images"]:
         raise ImagesNotAllowed()
 
 

@@ -39,9 +39,8 @@ _NOT_THERE = gettext_lazy(
 )  # the admin's preview of an integration frames it from this site
 
 
-def _integration(request) -> Integration:
-    public_id = request.GET.get("integration") or request.POST.get("integration") or ""
-    integration = Integration.objects.filter(public_id=public_id, active=True).first()
+def _integration(public_id) -> Integration:
+    integration = Integration.objects.filter(public_id=str(public_id), active=True).first()
     if integration is None:
         raise Http404
     return integration
@@ -71,7 +70,7 @@ def _signed_in(user) -> JsonResponse:
 @xframe_options_exempt
 @require_GET
 def embed_room(request, slug):
-    integration = _integration(request)
+    integration = _integration(request.GET.get("integration", ""))
     room = _public_room(slug)
     theme = embed_theme(integration=integration, overrides=request.GET)
     response = render(
@@ -111,11 +110,10 @@ def sign_in(request):
 @require_POST
 def guest(request, slug):
     data = json_fields(request)
-    integration = Integration.objects.filter(
-        public_id=str(data.get("integration", "")), active=True
-    ).first()
-    room = Room.objects.filter(slug=slug, kind=Room.PUBLIC).first()
-    if integration is None or room is None:
+    try:
+        integration = _integration(data.get("integration", ""))
+        room = _public_room(slug)
+    except Http404:
         return JsonResponse({"error": {"code": "not_found", "detail": _NOT_THERE}}, status=404)
     form = GuestJoinForm(data)
     if not form.is_valid():
