@@ -5,7 +5,7 @@ import secrets
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,11 @@ from chat.broadcast import room_broadcast
 from chat.errors import BodyTooLong, ChatError, EmptyBody, RateLimited
 from chat.limits import message_rate_take, room_allowance_check
 from chat.messaging.mentions import mentions_find, mentions_save, payload_cache
+from chat.messaging.numbering import (
+    message_insert_numbered,
+    numbered_insert_possible,
+    room_seq_take,
+)
 from chat.messaging.replies import reply_target
 from chat.models import Message, Room, Upload
 from chat.moderation.filters import FilterOutcome, filter_apply
@@ -43,18 +48,6 @@ def message_body_clean(*, body: str, caption: bool = False) -> str:
     return body
 
 
-def room_seq_take(*, room: Room) -> int:
-    """The next number in the room, in one statement. Call inside a transaction: the room's
-    row stays locked until commit, so the next sender waits and numbers follow commit order."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Room._meta.db_table} SET last_seq = last_seq + 1 WHERE id = %s "
-            "RETURNING last_seq",
-            [room.pk],
-        )
-        return cursor.fetchone()[0]
-
-
 def message_save(
     *,
     room: Room,
@@ -70,31 +63,37 @@ def message_save(
     ``client_msg_id`` this author used before, the earlier message and False.
 
     The insert comes first and the unique constraint on (author, client_msg_id) catches the
-    resend: two statements (UPDATE … RETURNING, INSERT) for a new message, the common case;
-    a body with an "@" adds a lookup, and an insert when it names someone.
+    resend. A plain message on PostgreSQL is one statement (number and insert together,
+    chat/messaging/numbering.py); elsewhere, or with a mention or a picture to save with it,
+    UPDATE … RETURNING and INSERT in a transaction.
     """
     found = mentions_find(body=body)
+    message = Message(
+        room=room,
+        author=author,
+        body=body,
+        client_msg_id=client_msg_id,
+        held=held,
+        reply_to=reply_to,
+    )
     try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                room=room,
-                author=author,
-                body=body,
-                client_msg_id=client_msg_id,
-                held=held,
-                reply_to=reply_to,
-                seq=room_seq_take(room=room),
-            )
-            mentions_save(message=message, found=found)
-            if upload is not None:
-                upload_attach(upload=upload, message=message)
-            else:
-                Message.image.related.set_cached_value(message, None)
-            payload_cache(message)["reactions"] = []
+        if not found and upload is None and numbered_insert_possible():
+            message_insert_numbered(message=message)
+            mentions_save(message=message, found=found)  # none: no query, an empty cache
+        else:
+            with transaction.atomic():
+                message.seq = room_seq_take(room=room)
+                message.save(force_insert=True)
+                mentions_save(message=message, found=found)
+                if upload is not None:
+                    upload_attach(upload=upload, message=message)
     except IntegrityError:
         if sent := message_sent_before(author=author, client_msg_id=client_msg_id):
             return sent, False
         raise
+    if upload is None:
+        Message.image.related.set_cached_value(message, None)
+    payload_cache(message)["reactions"] = []
     return message, True
 
 

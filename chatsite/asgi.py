@@ -11,13 +11,16 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
 from chat.sockets.origin import SiteOriginValidator  # noqa: E402
+from chat.sockets.server_send import ServerSendMiddleware  # noqa: E402
 from chat.sockets.tickets import TicketAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SiteOriginValidator(
-            AuthMiddlewareStack(TicketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        "websocket": ServerSendMiddleware(
+            SiteOriginValidator(
+                AuthMiddlewareStack(TicketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

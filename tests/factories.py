@@ -1,8 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from chat.messaging.numbering import room_seq_take
 from chat.models import Message, Room
-from chat.services import room_seq_take
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -156,3 +156,27 @@ async def test_concurrent_resends_of_one_message_save_one_row(alice, lobby):
     assert await first_tab.receive_nothing(timeout=0.2), "announced once"
     await first_tab.disconnect()
     await second_tab.disconnect()
+
+
+async def test_a_room_frame_goes_to_the_server_past_the_session_middleware(alice, bob, lobby):
+    """chat/sockets/server_send.py: Channels' session wrapper checks the session on every send,
+    for HTTP responses; a delivery does not pay for it (docs/performance.md, round 2)."""
+    from channels.sessions import InstanceSessionWrapper
+
+    wrapped = []
+    real_send = InstanceSessionWrapper.send
+
+    async def counting(self, message):
+        wrapped.append(message.get("text") or "")
+        return await real_send(self, message)
+
+    with patch.object(InstanceSessionWrapper, "send", counting):
+        bob_socket, _ = await joined(bob)
+        await messages_until_synced(bob_socket)
+        alice_socket, _ = await joined(alice)
+        await send_and_ack(alice_socket, "past the wrapper")
+        delivered = await next_of_type(bob_socket, "message")
+
+    assert delivered["message"]["body"] == "past the wrapper"
+    assert any('"welcome"' in text for text in wrapped), "the patch is in place"
+    assert not [text for text in wrapped if "past the wrapper" in text and '"message"' in text]

@@ -3,7 +3,9 @@ may change them."""
 
 from django.db import transaction
 from django.db.models import Exists, Q
+from django.db.models.functions import Now
 
+from chat.infra.compiled import CompiledQuery
 from chat.limits import allowance_take
 from chat.models import ModerationAction, Room, Sanction, WordFilter
 from chat.moderation.audit import audit_record
@@ -47,18 +49,17 @@ def room_rules_set(
     return room
 
 
-def send_rules_read(*, room: Room, author) -> dict:
-    """What a send is checked against, read from the database now (so that a change takes
-    effect on the next send, on every process), in one query: the room's rules (pictures'
-    included), whether a mute may hold ``author`` there (``muted``), and whether any word
-    filter entry applies to the room at all (``filtered``)."""
+def _send_rules_query(*, room: int, author: int):
     mutes = (
-        Sanction.objects.active().applying_to(room=room).filter(user=author.pk, kind=Sanction.MUTE)
+        Sanction.objects.active(now=Now())
+        .applying_to(room=room)
+        .filter(user=author, kind=Sanction.MUTE)
     )
-    filters = WordFilter.objects.filter(Q(room__isnull=True) | Q(room=room.pk))
+    filters = WordFilter.objects.filter(Q(room__isnull=True) | Q(room=room))
     return (
-        Room.objects.filter(pk=room.pk)
+        Room.objects.filter(pk=room)
         .annotate(muted=Exists(mutes), filtered=Exists(filters))
+        .order_by()
         .values(
             "read_only",
             "guests_read_only",
@@ -67,8 +68,22 @@ def send_rules_read(*, room: Room, author) -> dict:
             "muted",
             "filtered",
         )
-        .get()
     )
+
+
+# Every send runs it: built once (chat/infra/compiled.py), the time read by the database.
+_SEND_RULES = CompiledQuery(_send_rules_query, "room", "author")
+
+
+def send_rules_read(*, room: Room, author) -> dict:
+    """What a send is checked against, read from the database now (so that a change takes
+    effect on the next send, on every process), in one query: the room's rules (pictures'
+    included), whether a mute may hold ``author`` there (``muted``), and whether any word
+    filter entry applies to the room at all (``filtered``)."""
+    found = _SEND_RULES.rows(room=room.pk, author=author.pk)
+    if not found:
+        raise Room.DoesNotExist()
+    return found[0]
 
 
 def send_check(*, room: Room, author, moderator: bool, slow_mode: bool = True) -> dict:

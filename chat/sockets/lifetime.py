@@ -9,6 +9,7 @@ from chat.infra.json_logging import log_event
 from chat.presence.tracker import presence_exit
 from chat.sockets.fanout import room_feed_remove
 from chat.sockets.heartbeat import heartbeat
+from chat.sockets.server_send import SERVER_SEND
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +45,14 @@ class LeavesOnAnyExit:
         await self.close(code=code)
 
     async def send_quietly(self, text: str) -> None:
-        """Send, or do nothing when the socket is closing: its disconnect is on the way."""
+        """Send, or do nothing when the socket is closing: its disconnect is on the way.
+        Straight to the server where chatsite/asgi.py gave its send (chat/sockets/server_send.py):
+        what ``self.send`` adds on the way is for HTTP responses."""
         try:
-            await self.send(text_data=text)
+            if (server_send := self.scope.get(SERVER_SEND)) is not None:
+                await server_send({"type": "websocket.send", "text": text})
+            else:
+                await self.send(text_data=text)
         except Exception:
             logger.debug("send on a closing socket dropped", exc_info=True)
 

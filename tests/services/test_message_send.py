@@ -24,26 +24,56 @@ def announced(monkeypatch):
     return frames
 
 
+# PostgreSQL numbers and inserts a plain message in one statement (chat/messaging/numbering.py);
+# SQLite, or a message with mentions to save with it, takes UPDATE … RETURNING and INSERT in a
+# transaction.
+PLAIN_SAVE = ["WITH"] if connection.vendor == "postgresql" else ["UPDATE", "INSERT"]
+
+
+def statements(queries) -> list[str]:
+    # The test's own transaction turns the service's into a savepoint; outside tests that is
+    # BEGIN and COMMIT (or, for the one statement, nothing), which are not statements here.
+    return [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
 @pytest.mark.django_db
-def test_a_new_message_is_numbered_and_saved_in_two_statements():
+def test_a_new_message_is_numbered_and_saved_in_as_few_statements_as_the_database_allows():
     room, author = RoomFactory(), UserFactory()
 
     with CaptureQueriesContext(connection) as queries:
         first, new = services.message_save(room=room, author=author, body="a", client_msg_id="k1")
     second, _ = services.message_save(room=room, author=author, body="b", client_msg_id="k2")
 
-    # The test's own transaction turns the service's into a savepoint; outside tests that
-    # is BEGIN and COMMIT, which are not statements of their own.
-    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert [sql.split()[0] for sql in statements] == ["UPDATE", "INSERT"]
-
+    assert statements(queries) == PLAIN_SAVE
     assert new is True
     assert (first.seq, second.seq) == (1, 2)
     assert Room.objects.get(pk=room.pk).last_seq == 2
+    saved = Message.objects.get(pk=first.pk)
+    assert (saved.body, saved.author_id, saved.client_msg_id, saved.seq) == (
+        "a",
+        author.pk,
+        "k1",
+        1,
+    )
+    assert saved.created == first.created is not None
+    assert (saved.held, saved.reply_to_id, saved.deleted_at) == (False, None, None)
 
 
 @pytest.mark.django_db
-def test_a_plain_send_is_checked_in_one_query_then_saved_in_two():
+def test_a_message_that_mentions_someone_is_saved_with_its_mention_in_one_transaction():
+    room, author = RoomFactory(), UserFactory()
+    named = UserFactory(username="bob")
+
+    message, _ = services.message_save(room=room, author=author, body="hi @bob")
+
+    assert list(Message.objects.get(pk=message.pk).mentions.values_list("user", flat=True)) == [
+        named.pk
+    ]
+    assert message.seq == 1
+
+
+@pytest.mark.django_db
+def test_a_plain_send_is_checked_in_one_query_then_saved():
     """The room's rules, a mute, whether any word filter applies: one SELECT for a send
     that none of them stops (docs/performance.md: the send path is the worker's bottleneck)."""
     room, author = RoomFactory(), UserFactory()
@@ -53,8 +83,7 @@ def test_a_plain_send_is_checked_in_one_query_then_saved_in_two():
             room=room, author=author, body="hello", client_msg_id="q1", moderator=False
         )
 
-    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert [sql.split()[0] for sql in statements] == ["SELECT", "UPDATE", "INSERT"]
+    assert statements(queries) == ["SELECT", *PLAIN_SAVE]
 
 
 @pytest.mark.django_db
@@ -82,15 +111,39 @@ def test_client_msg_ids_are_per_author():
 @pytest.mark.django_db
 def test_a_failed_insert_gives_its_number_back(monkeypatch):
     room, author = RoomFactory(), UserFactory()
+    UserFactory(username="bob")  # a mention: the transaction's path on every database
 
-    def broken(**fields):
+    def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(Message.objects, "create", broken)
+    monkeypatch.setattr(Message, "save", broken)
     with pytest.raises(RuntimeError):
-        services.message_save(room=room, author=author, body="a")
+        services.message_save(room=room, author=author, body="@bob a")
 
     assert Room.objects.get(pk=room.pk).last_seq == 0, "the numbers stay gapless"
+
+
+@pytest.mark.django_db
+def test_an_insert_the_database_refuses_takes_no_number():
+    room, author = RoomFactory(), UserFactory()
+    services.message_save(room=room, author=author, body="a", client_msg_id="k")
+
+    _again, new = services.message_save(room=room, author=author, body="b", client_msg_id="k")
+    third, _ = services.message_save(room=room, author=author, body="c", client_msg_id="k3")
+
+    assert new is False
+    assert third.seq == 2, "the refused resend took no number"
+
+
+@pytest.mark.django_db
+def test_a_message_into_a_room_that_is_gone_is_refused():
+    room, author = RoomFactory(), UserFactory()
+    Room.objects.filter(pk=room.pk).delete()
+
+    with pytest.raises(Room.DoesNotExist):
+        services.message_save(room=room, author=author, body="a")
+
+    assert not Message.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -115,7 +168,7 @@ async def test_a_message_that_could_not_be_saved_is_never_announced(announced, m
     def broken(**fields):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(Message.objects, "create", broken)
+    monkeypatch.setattr(services, "message_save", broken)
     with pytest.raises(RuntimeError):
         await services.message_send(room=room, author=author, body="hi")
 
