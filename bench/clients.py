@@ -21,12 +21,24 @@ FINAL_CLOSE_CODES = {4401, 4404, 4429}
 
 
 class Client:
-    __slots__ = ("closed", "code", "index", "joined", "room", "seen", "synced", "task", "ws")
+    __slots__ = (
+        "after_id",
+        "closed",
+        "code",
+        "index",
+        "joined",
+        "room",
+        "seen",
+        "synced",
+        "task",
+        "ws",
+    )
 
     def __init__(self, index: int, room: str) -> None:
         self.index, self.room = index, room
         self.ws: ClientConnection | None = None
-        self.seen: set[int] = set()
+        self.seen: set[int] = set()  # kept across reconnects: a repeat is a duplicate
+        self.after_id: int | None = None  # set to resume: the newest id held, as the page does
         self.synced = asyncio.Event()  # set on ``synced``, or when the socket closes first
         self.joined = False  # ``synced`` received on the current socket
         self.closed = False
@@ -42,11 +54,16 @@ class Run:
         self.frames = 0
         self.last_frame = time.monotonic()
         self.members: Counter[str] = Counter()
-        self.pending: dict[str, str] = {}  # client_msg_id -> room, until acked
+        # client_msg_id -> (room, perf_counter() at the send), until acked
+        self.pending: dict[str, tuple[str, float]] = {}
+        self.ack_latencies = array("d")  # a send to its ack, seconds
         self.expected: dict[int, int] = {}  # message id -> members of its room at ack
+        self.room_of: dict[int, str] = {}  # message id -> its room, from the ack
         self.received: Counter[int] = Counter()
         self.duplicates = 0
         self.latencies = array("d")
+        self.backfilled = 0  # messages replayed before ``synced`` on a resumed socket
+        self.incomplete = 0  # ``synced`` with complete false: too many missed to replay
         self.errors: Counter[str] = Counter()
         self.window = (0.0, 0.0)
         self.in_window = 0
@@ -70,15 +87,23 @@ class Run:
             client.seen.add(message_id)
             body = message["body"]
             if body.startswith(BODY_PREFIX):
-                self.latencies.append(now - float(body.split(" ", 2)[1]))
+                if client.joined:
+                    self.latencies.append(now - float(body.split(" ", 2)[1]))
+                else:  # replayed after ``after_id``: its delay is the time away, not latency
+                    self.backfilled += 1
                 self.received[message_id] += 1
                 if self.window[0] <= now <= self.window[1]:
                     self.in_window += 1
         elif kind == "ack":
-            room = self.pending.pop(data["client_msg_id"], None)
-            if room is not None:
+            sent = self.pending.pop(data["client_msg_id"], None)
+            if sent is not None:
+                room, sent_at = sent
+                self.ack_latencies.append(time.perf_counter() - sent_at)
                 self.expected[data["id"]] = self.members[room]
+                self.room_of[data["id"]] = room
         elif kind == "synced":
+            if data.get("complete") is False:
+                self.incomplete += 1
             self.members[client.room] += 1
             client.joined = True
             client.synced.set()
@@ -115,6 +140,7 @@ async def connect_client(
     """Connect and wait for ``synced``; a refused or dropped handshake is retried (as the
     page does, with backoff) and counted in ``run.connect_retries``."""
     base = target.ws_urls[client.index % len(target.ws_urls)]
+    query = "" if client.after_id is None else f"?after_id={client.after_id}"
     headers = {}
     if target.sessions is not None:
         headers["Cookie"] = f"sessionid={target.sessions[client.index]}"
@@ -126,7 +152,7 @@ async def connect_client(
                 await asyncio.sleep(min(0.25 * 2 ** (attempt - 1), 4.0))
             try:
                 client.ws = await connect(
-                    f"{base}/ws/chat/{client.room}/",
+                    f"{base}/ws/chat/{client.room}/{query}",
                     # The page's origin is the worker's own: the app compares scheme, host, port.
                     origin=base.replace("ws", "http", 1),
                     additional_headers=headers,
@@ -141,7 +167,7 @@ async def connect_client(
                 if attempt == CONNECT_ATTEMPTS - 1:
                     raise
                 continue
-            client.closed, client.synced = False, asyncio.Event()
+            client.closed, client.joined, client.synced = False, False, asyncio.Event()
             client.task = asyncio.get_running_loop().create_task(_read(run, client))
             await client.synced.wait()
             if client.joined:
@@ -165,7 +191,7 @@ async def send_messages(
         if delay > 0:
             await asyncio.sleep(delay)
         client_msg_id = f"{run.token}-{number}-{count}"
-        run.pending[client_msg_id] = client.room
+        run.pending[client_msg_id] = (client.room, time.perf_counter())
         body = f"{BODY_PREFIX}{time.time():.6f} {number}-{count}"
         await client.ws.send(
             json.dumps({"type": "message.send", "body": body, "client_msg_id": client_msg_id})

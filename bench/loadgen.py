@@ -1,41 +1,35 @@
-"""The load generator: N users in R rooms, S senders at a fixed rate, every delivery timed.
+"""The load generator: run a scenario of any kind (bench/scenario.py, KINDS) against running
+servers and return one JSON object; as a command, print it (and its table row).
 
     python -m bench.loadgen --url ws://127.0.0.1:8000 --http http://127.0.0.1:8000 \\
         --users 100 --rooms 1 --senders 10 --rate 20 --duration 10 --pids 1234
+    python -m bench.loadgen --kind legacy-login --url ws://127.0.0.1:8000 --users 100 --pids 1234
 
-1. Login: guests through POST /join/ (``--login http``, bounded concurrency), session
-   keys from a file written by bench.users (``--login db``), or none (the baseline).
-2. Connect: user i opens ``/ws/chat/<room i mod R>/`` on worker ``i mod W`` and waits
-   for ``synced``; then the generator waits until the presence frames die down.
-3. Send: sender j (user j, so senders spread over rooms) posts ``message.send`` every
-   1/rate s for ``duration`` s; the body carries the sender's ``time.time()``.
-4. Drain: until every acked message reached every member of its room, or a timeout.
-
-Each ``message`` frame is timed (receive time minus the body's send time) and counted
-by id per connection: expected = for each acked message, the members of its room
-connected then; lost = expected - received; a repeat on one connection is a duplicate.
-CPU is utime+stime of the server processes (and Redis) from /proc over the send and
-drain windows; memory is the servers' RSS growth over the connect phase.
+Login for the kinds that need a session (chat, storm): guests through POST /join/
+(``--login http``, bounded concurrency), session keys from a file written by bench.users
+(``--login db``), or none (the baseline). The old page logs in by its own frame, and the
+join kind is the form itself. What each kind does and counts: bench/chat_scenario.py,
+bench/legacy_scenarios.py, bench/join_scenario.py, bench/storm.py; bench/README.md.
 """
 
 import argparse
 import asyncio
 import json
 import os
-import resource
-import statistics
 import sys
-import time
 from datetime import UTC, datetime
 
-from bench.clients import Client, Run, close_clients, connect_client, send_messages
+from bench.chat_scenario import run_chat
 from bench.guests import guests_join
-from bench.report import percentile, table
-from bench.scenario import Scenario, Target
-from bench.servers import cpu_seconds, rss_kib
+from bench.join_scenario import run_join
+from bench.legacy_scenarios import run_legacy
+from bench.measure import bottleneck
+from bench.report import table
+from bench.scenario import KINDS, Scenario, Target
+from bench.storm import run_storm
 
-SETTLE_QUIET_SECONDS = 1.0
 SETTLE_MAX_SECONDS = 600.0
+JOIN_CONCURRENCY = 16  # HTTP joins at once (threads): a crowd arriving, not all in one instant
 # Every result of a run with senders has these keys (bench/README.md explains them).
 RESULT_FIELDS = (
     "bench",
@@ -68,37 +62,17 @@ RESULT_FIELDS = (
     "deliveries_per_s",
     "drain_s",
     "latency_ms",
+    "ack_ms",
     "server_cpu_s",
     "redis_cpu_s",
     "generator_cpu_s",
     "cpu_s_per_1k",
+    "window_s",
     "disconnects",
+    "load_start",
     "load",
+    "bottleneck",
 )
-
-
-def _cpu(pids: list[int]) -> float:
-    return sum(cpu_seconds(pid) for pid in pids)
-
-
-def _rss(pids: list[int]) -> int:
-    return sum(rss_kib(pid) for pid in pids)
-
-
-def _self_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-async def _quiet(run: Run, limit: float) -> tuple[float, bool]:
-    """Wait until no frame arrived for a while (the join announcements are done);
-    (seconds it took, whether it got quiet within ``limit``)."""
-    started = time.monotonic()
-    while time.monotonic() - started < limit:
-        await asyncio.sleep(0.1)
-        if time.monotonic() - run.last_frame >= SETTLE_QUIET_SECONDS:
-            return max(0.0, time.monotonic() - started - SETTLE_QUIET_SECONDS), True
-    return time.monotonic() - started, False
 
 
 async def run_scenario(
@@ -106,130 +80,70 @@ async def run_scenario(
     target: Target,
     *,
     concurrency: int = 100,
+    join_concurrency: int = JOIN_CONCURRENCY,
     drain_timeout: float = 15.0,
     settle_max: float = SETTLE_MAX_SECONDS,
     on_window=None,
 ) -> dict:
-    """Run one scenario against running servers; returns the result (one JSON object).
-
-    ``on_window(seconds)`` is called as the send window opens (e.g. to start a profiler).
-    """
-    run = Run()
-    loop = asyncio.get_running_loop()
-    server_pids = list(target.pids)
-    redis_pids = [target.redis_pid] if target.redis_pid else []
-    clients = [Client(i, target.room_slugs[i % scenario.rooms]) for i in range(scenario.users)]
+    """Run one scenario of any kind against running servers; returns the result (one JSON
+    object). ``on_window(seconds)`` is called as a chat or old-page run's measured phase
+    opens (e.g. to start a profiler)."""
+    load_start = os.getloadavg()[0]
     result: dict = {
         "bench": "chat",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "target": target.label,
         **target.extra,
         "scenario": scenario.name,
+        "kind": scenario.kind,
         "users": scenario.users,
         "rooms": scenario.rooms,
         "senders": scenario.senders,
         "rate_per_sender": scenario.rate,
         "duration_s": scenario.duration,
         "workers": len(target.ws_urls),
+        "load_start": round(load_start, 2),
     }
-    rss_before = _rss(server_pids)
-    redis_rss_before = _rss(redis_pids)
-    connect_times: list[float] = []
-    gate = asyncio.Semaphore(concurrency)
-    started = time.perf_counter()
-    try:
-        await asyncio.gather(
-            *(connect_client(run, target, client, gate, connect_times) for client in clients)
+    if scenario.kind == "chat":
+        ran = await run_chat(
+            scenario,
+            target,
+            concurrency=concurrency,
+            drain_timeout=drain_timeout,
+            settle_max=settle_max,
+            on_window=on_window,
         )
-        result["connect_s"] = round(time.perf_counter() - started, 3)
-        result["connect_retries"] = run.connect_retries
-        settle, result["settled"] = await _quiet(run, settle_max)
-        result["settle_s"] = round(settle, 3)
-        ordered = sorted(connect_times)
-        result["connect_ms"] = {
-            "p50": round(percentile(ordered, 0.5) * 1000, 1),
-            "p99": round(percentile(ordered, 0.99) * 1000, 1),
-            "max": round(ordered[-1] * 1000, 1),
-        }
-        rss_after = _rss(server_pids)
-        result["rss_kib"] = rss_after
-        result["rss_per_conn_kib"] = round((rss_after - rss_before) / scenario.users, 1)
-        result["redis_rss_per_conn_kib"] = (
-            round((_rss(redis_pids) - redis_rss_before) / scenario.users, 2) if redis_pids else None
+    elif scenario.kind in ("legacy-login", "legacy-chat"):
+        ran = await run_legacy(
+            scenario,
+            target,
+            concurrency=concurrency,
+            drain_timeout=drain_timeout,
+            settle_max=settle_max,
+            on_window=on_window,
         )
-        if not scenario.idle:
-            await _measure(
-                run,
-                scenario,
-                clients,
-                server_pids,
-                redis_pids,
-                result,
-                drain_timeout,
-                on_window,
-                loop,
-            )
-    finally:
-        result["disconnects"] = run.disconnects  # before our own closes
-        result["close_codes"] = {str(code): n for code, n in run.close_codes.items()}
-        await close_clients(clients)
+    elif scenario.kind == "join":
+        ran = await run_join(
+            scenario,
+            target,
+            concurrency=concurrency,
+            join_concurrency=join_concurrency,
+            settle_max=settle_max,
+        )
+    elif scenario.kind == "storm":
+        ran = await run_storm(
+            scenario,
+            target,
+            concurrency=concurrency,
+            drain_timeout=drain_timeout,
+            settle_max=settle_max,
+        )
+    else:
+        raise ValueError(f"unknown scenario kind {scenario.kind!r}")
+    result.update(ran)
     result["load"] = [round(value, 2) for value in os.getloadavg()]
+    result["bottleneck"] = bottleneck(result)
     return result
-
-
-async def _measure(
-    run, scenario, clients, server_pids, redis_pids, result, drain_timeout, on_window, loop
-) -> None:
-    senders = clients[: scenario.senders]
-    before = (_cpu(server_pids), _cpu(redis_pids), _self_cpu())
-    if on_window is not None:
-        on_window(scenario.duration)
-    wall_start = time.time()
-    run.window = (wall_start, wall_start + scenario.duration)
-    start = loop.time()
-    await asyncio.gather(
-        *(
-            send_messages(run, client, number, scenario, start)
-            for number, client in enumerate(senders)
-        )
-    )
-    drain_started = time.monotonic()
-    while run.outstanding() > 0 and time.monotonic() - drain_started < drain_timeout:
-        await asyncio.sleep(0.05)
-    drain = time.monotonic() - drain_started
-    after = (_cpu(server_pids), _cpu(redis_pids), _self_cpu())
-    expected = sum(run.expected.values())
-    delivered = run.delivered()
-    latencies = sorted(run.latencies)
-    server_cpu, redis_cpu, own_cpu = (b - a for a, b in zip(before, after, strict=True))
-    result.update(
-        {
-            "sent": run.sent,
-            "acked": len(run.expected),
-            "unacked": len(run.pending),
-            "expected": expected,
-            "received": delivered,
-            "lost": expected - delivered,
-            "duplicates": run.duplicates,
-            "errors": dict(run.errors),
-            "offered_dps": round(expected / scenario.duration, 1),
-            "deliveries_per_s": round(run.in_window / scenario.duration, 1),
-            "drain_s": round(drain, 3),
-            "latency_ms": {
-                "p50": round(percentile(latencies, 0.5) * 1000, 2),
-                "p90": round(percentile(latencies, 0.9) * 1000, 2),
-                "p99": round(percentile(latencies, 0.99) * 1000, 2),
-                "max": round(latencies[-1] * 1000, 2) if latencies else None,
-                "mean": round(statistics.fmean(latencies) * 1000, 2) if latencies else None,
-            },
-            "server_cpu_s": round(server_cpu, 2),
-            "redis_cpu_s": round(redis_cpu, 2),
-            "generator_cpu_s": round(own_cpu, 2),
-            "cpu_s_per_1k": round((server_cpu + redis_cpu) / delivered * 1000, 4)
-            if delivered
-            else None,
-        }
-    )
 
 
 def main() -> None:
@@ -252,13 +166,28 @@ def main() -> None:
     parser.add_argument("--pids", type=int, nargs="*", default=[], help="server pids for CPU")
     parser.add_argument("--redis-pid", type=int)
     parser.add_argument("--label", default="app")
-    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=100, help="handshakes at once")
+    parser.add_argument("--kind", choices=KINDS, default="chat", help="what the users do")
+    parser.add_argument("--join-concurrency", type=int, default=JOIN_CONCURRENCY)
+    parser.add_argument("--drain", type=float, default=15.0, help="s to wait for late deliveries")
     arguments = parser.parse_args()
     rooms = arguments.room or ["lobby"]
     if len(rooms) < arguments.rooms:
         parser.error("give a --room slug for each of --rooms")
     sessions, login_s = None, None
-    if arguments.login == "http":
+    scenario = Scenario(
+        f"{arguments.kind} {arguments.users}u-{arguments.rooms}r-"
+        f"{arguments.senders}x{arguments.rate:g}",
+        arguments.users,
+        arguments.rooms,
+        arguments.senders,
+        arguments.rate,
+        arguments.duration,
+        arguments.kind,
+    )
+    if not scenario.needs_sessions:
+        arguments.login = "none"  # the old page's login frame, or the join form, is the run
+    elif arguments.login == "http":
         sessions, login_s = guests_join(
             arguments.http or [u.replace("ws", "http", 1) for u in arguments.url], arguments.users
         )
@@ -266,21 +195,22 @@ def main() -> None:
         with open(arguments.sessions) as file:
             made = json.load(file)
         sessions, rooms = made["sessions"], arguments.room or made["rooms"]
-    name = f"{arguments.users}u-{arguments.rooms}r-{arguments.senders}x{arguments.rate:g}"
-    scenario = Scenario(
-        name,
-        arguments.users,
-        arguments.rooms,
-        arguments.senders,
-        arguments.rate,
-        arguments.duration,
-    )
     target = Target(
         arguments.label, arguments.url, rooms, sessions, arguments.pids, arguments.redis_pid
     )
-    result = asyncio.run(run_scenario(scenario, target, concurrency=arguments.concurrency))
+    result = asyncio.run(
+        run_scenario(
+            scenario,
+            target,
+            concurrency=arguments.concurrency,
+            join_concurrency=arguments.join_concurrency,
+            drain_timeout=arguments.drain,
+        )
+    )
     result["login"] = arguments.login
-    result["login_s"] = round(login_s, 3) if login_s is not None else None
+    if login_s is not None:
+        result["login_s"] = round(login_s, 3)
+    result.setdefault("login_s", None)
     print(json.dumps(result))
     print(table([result]), file=sys.stderr)
 

@@ -17,6 +17,7 @@ import os
 import platform
 import resource
 import shlex
+import statistics
 import subprocess
 import sys
 import time
@@ -32,18 +33,32 @@ RESULTS = Path(__file__).resolve().parent / "results"
 DATABASE = "chat_bench"
 
 SCENARIOS = {
-    # name: (users, rooms, senders, messages/s per sender)
+    # name: (users, rooms, senders, messages/s per sender, kind)
     "chat-100": Scenario("100u 1 room 10×20/s", 100, 1, 10, 20.0),
     "room-1000": Scenario("1000u 1 room 10×2/s", 1000, 1, 10, 2.0),
     "rooms-50": Scenario("1000u 50 rooms 50×2/s", 1000, 50, 50, 2.0),
     "idle-5000": Scenario("5000u 50 rooms idle", 5000, 50),
+    "idle-10000": Scenario("10000u 50 rooms idle", 10000, 50),
+    "sends-1000": Scenario("100u 1 room 100×10/s", 100, 1, 100, 10.0),
+    "legacy-login-1000": Scenario("1000 old pages log in", 1000, 1, kind="legacy-login"),
+    "legacy-chat": Scenario("100 old pages 10×20/s", 100, 1, 10, 20.0, kind="legacy-chat"),
+    "join-1000": Scenario("1000 guests join by form", 1000, 1, kind="join"),
+    "reconnect-storm": Scenario("200u 1 room 10×5/s storm", 200, 1, 10, 5.0, kind="storm"),
 }
 QUICK = {
     "chat-100": Scenario("20u 1 room 4×10/s", 20, 1, 4, 10.0),
     "room-1000": Scenario("200u 1 room 4×2/s", 200, 1, 4, 2.0),
     "rooms-50": Scenario("200u 10 rooms 10×2/s", 200, 10, 10, 2.0),
     "idle-5000": Scenario("500u 10 rooms idle", 500, 10),
+    "idle-10000": Scenario("1000u 10 rooms idle", 1000, 10),
+    "sends-1000": Scenario("20u 1 room 10×5/s", 20, 1, 10, 5.0),
+    "legacy-login-1000": Scenario("200 old pages log in", 200, 1, kind="legacy-login"),
+    "legacy-chat": Scenario("20 old pages 4×10/s", 20, 1, 4, 10.0, kind="legacy-chat"),
+    "join-1000": Scenario("50 guests join by form", 50, 1, kind="join"),
+    "reconnect-storm": Scenario("40u 1 room 4×5/s storm", 40, 1, 4, 5.0, kind="storm"),
 }
+# Files the generator holds besides its users' sockets: its own, PostgreSQL, logs, /proc.
+FD_MARGIN = 200
 SERVERS = ["daphne", "uvicorn"]
 WORKERS = [1, 2]
 LAYERS = ["core", "pubsub"]
@@ -156,6 +171,7 @@ def run_one(
                 scenario,
                 target,
                 concurrency=arguments.concurrency,
+                join_concurrency=arguments.join_concurrency,
                 drain_timeout=arguments.drain,
                 settle_max=arguments.settle_max,
                 on_window=on_window,
@@ -198,10 +214,12 @@ def run_one(
 
 
 def with_ratios(results: list[dict]) -> list[dict]:
-    """Each result's CPU per delivery relative to its scenario's baseline run."""
-    baseline = {
-        r["scenario"]: r.get("cpu_s_per_1k") for r in results if r.get("server") == "baseline"
-    }
+    """Each result's CPU per delivery relative to the median of its scenario's baseline runs."""
+    runs: dict[str, list[float]] = {}
+    for r in results:
+        if r.get("server") == "baseline" and r.get("cpu_s_per_1k"):
+            runs.setdefault(r["scenario"], []).append(r["cpu_s_per_1k"])
+    baseline = {scenario: statistics.median(values) for scenario, values in runs.items()}
     for result in results:
         reference, own = baseline.get(result["scenario"]), result.get("cpu_s_per_1k")
         result["ratio"] = round(own / reference, 1) if reference and own else None
@@ -235,6 +253,12 @@ def main() -> None:
         help="s to wait for the join announcements to die down",
     )
     parser.add_argument("--concurrency", type=int, default=50, help="handshakes at once")
+    parser.add_argument(
+        "--join-concurrency", type=int, default=16, help="join-1000: HTTP joins at once"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="repeat each (scenario, setup) this many times"
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the servers in the window")
     parser.add_argument(
         "--env",
@@ -263,6 +287,9 @@ def main() -> None:
         if not (layer == "memory" and workers > 1)
     ]
     fd_limit = raise_fd_limit()
+    needed = max(scenario.users for scenario in scenarios) + FD_MARGIN
+    if fd_limit < needed:  # every user is a socket of this one process
+        parser.exit(2, f"the generator needs {needed} open files; the hard limit is {fd_limit}\n")
     workdir = servers.workdir()
     command = " ".join(
         shlex.quote(part)
@@ -270,6 +297,7 @@ def main() -> None:
     )
     header = {
         "command": command,
+        "runs": arguments.runs,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "fd_limit": fd_limit,
@@ -280,33 +308,39 @@ def main() -> None:
     database_url = servers.database_create(DATABASE)
     results: list[dict] = []
     try:
+        # Sessions only for the kinds that connect with one (the old page and the join form
+        # make their own users); rooms for all.
         guests, login_s = guests_make(
             env=servers.app_env(database_url=database_url),
-            users=max(scenario.users for scenario in scenarios),
+            users=max((s.users for s in scenarios if s.needs_sessions), default=1),
             rooms=max(scenario.rooms for scenario in scenarios),
             workdir=workdir,
         )
         header["db_login_s"] = round(login_s, 2)
         for scenario in scenarios:
-            plan = ([] if arguments.no_baseline else [("baseline", 1, None)]) + setups
+            baseline = scenario.on_baseline and not arguments.no_baseline
+            plan = ([("baseline", 1, None)] if baseline else []) + setups
             for setup in plan:
-                wait_quiet(arguments.max_load, 120)
-                result = run_one(
-                    scenario=scenario,
-                    setup=setup,
-                    guests=guests,
-                    database_url=database_url,
-                    workdir=workdir,
-                    arguments=arguments,
-                )
-                results.append(result)
-                print(json.dumps(result), flush=True)
+                for number in range(1, arguments.runs + 1):
+                    wait_quiet(arguments.max_load, 120)
+                    result = run_one(
+                        scenario=scenario,
+                        setup=setup,
+                        guests=guests,
+                        database_url=database_url,
+                        workdir=workdir,
+                        arguments=arguments,
+                    )
+                    result["run"] = number
+                    results.append(result)
+                    print(json.dumps(result), flush=True)
     finally:
         if not arguments.keep_db:
             servers.database_drop(DATABASE)
     with_ratios(results)
     header["load_end"] = os.getloadavg()
-    markdown = report.table([r for r in results if "error" not in r])
+    done = [r for r in results if "error" not in r]
+    markdown = "\n\n".join([report.summary(done), report.table(done)])
     failures = [f"- {r['scenario']} / {r['target']}: {r['error']}" for r in results if "error" in r]
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -134,8 +134,12 @@ def app_env(
             "DATABASE_URL": database_url,
             "BENCH_CHANNEL_LAYER": layer,
             "CHAT_RATE_LIMIT_MESSAGES": "1000000",
-            "CHAT_GUESTS_PER_ADDRESS_PER_HOUR": "1000000",  # every guest comes from 127.0.0.1
-            "CHAT_MAX_SOCKETS_PER_ADDRESS": "1000000",  # and every socket
+            # Every guest comes from 127.0.0.1 (the join form and the old page's login
+            # count new guests together), and every socket.
+            "CHAT_GUESTS_PER_ADDRESS_PER_HOUR": "1000000",
+            "CHAT_MAX_SOCKETS_PER_ADDRESS": "1000000",
+            # The old page's login storm holds each socket until all have shaken hands.
+            "CHAT_LEGACY_LOGIN_SECONDS": "600",
             "CHAT_HISTORY_RATE_LIMIT_PAGES": "1000000",
             "LOG_LEVEL": "WARNING",
             "HTTPS": "false",  # plain loopback: no TLS proxy, no redirect to https
