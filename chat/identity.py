@@ -19,6 +19,9 @@ User = get_user_model()
 NICKNAME_MAX_LENGTH = 32
 LEGACY = "legacy"  # Profile.source of guests made by the PHP room's page (chat/legacy/consumer.py)
 EMBED = "embed"  # Profile.source of a host site's members, signed in by its tokens (chat/embed/)
+# The attribute of a user being made here that tells chat/signals.py what its profile holds.
+NEW_PROFILE = "new_profile"
+UNKNOWN = object()  # legacy_guest_login: not looked up yet
 # The characters of Django's username rule (User.username_validator): \w is a letter or digit
 # of any script (王小明 is a nickname) or "_"; and @ . + -.
 NICKNAME_CHARACTER = re.compile(r"[\w.@+-]")
@@ -159,8 +162,9 @@ def _user_create(*, nickname: str, password: str | None, avatar: str, is_guest: 
                 user.set_unusable_password()  # a guest
             else:
                 user.set_password(password)
+            # chat/signals.py makes the profile with these, as the user is saved.
+            setattr(user, NEW_PROFILE, {"avatar": avatar, "is_guest": is_guest, "source": source})
             user.save()
-            profile_set(user=user, avatar=avatar, is_guest=is_guest, source=source)
     except IntegrityError as error:
         # Lost a race with another join of the same name or a look-alike: the unique
         # name_key (or username) refused the second one.
@@ -194,13 +198,6 @@ def embed_member_create(*, nickname: str, avatar: str = DEFAULT_AVATAR):
     )
 
 
-def profile_set(*, user, avatar: str, is_guest: bool, source: str = "web") -> Profile:
-    user.profile, _made = Profile.objects.update_or_create(
-        user=user, defaults={"avatar": avatar, "is_guest": is_guest, "source": source}
-    )
-    return user.profile
-
-
 def legacy_guest_find(*, nickname: str):
     """The legacy page's guest called ``nickname``, or None when nobody has that name.
 
@@ -226,15 +223,21 @@ def legacy_guest_find(*, nickname: str):
     return user
 
 
-def legacy_guest_login(*, nickname: str, avatar: str):
+def legacy_guest_login(*, nickname: str, avatar: str, found=UNKNOWN):
     """The legacy guest ``nickname`` wearing ``avatar``: made now, or the same one again.
 
     The old page logs in again with the same name after a dropped connection, so a
-    legacy name is reused; whether it is online elsewhere is the caller's check.
+    legacy name is reused; whether it is online elsewhere is the caller's check. ``found``:
+    what ``legacy_guest_find`` answered for this login a moment ago, not asked again unless
+    the name was taken since (by a login of the same name at the same moment, say).
     """
-    user = legacy_guest_find(nickname=nickname)
+    user = legacy_guest_find(nickname=nickname) if found is UNKNOWN else found
     if user is None:
-        return guest_create(nickname=nickname, avatar=avatar, source=LEGACY)
+        try:
+            return guest_create(nickname=nickname, avatar=avatar, source=LEGACY)
+        except NicknameTaken:
+            if found is UNKNOWN or (user := legacy_guest_find(nickname=nickname)) is None:
+                raise
     Profile.objects.filter(user=user).update(avatar=avatar)
     user.profile.avatar = avatar
     return user

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from chat.broadcast import user_sockets_close
+from chat.identity import NEW_PROFILE
 from chat.models import Profile, Sanction, Upload
 from chat.moderation.devices import BROWSER_COOKIE, browser_from_cookie, device_seen
 from chat.moderation.sanctions import sanction_saved_announce
@@ -14,9 +15,12 @@ from chat.uploads.removal import upload_files_delete
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def profile_for_new_user(sender, instance, created, raw=False, **kwargs):
-    """Every user has a profile, including those made by createsuperuser or the admin."""
+    """Every user has a profile, including those made by createsuperuser or the admin. One
+    made by chat/identity.py carries what its profile holds (``NEW_PROFILE``): one INSERT, in
+    the user's transaction, instead of a profile made and then changed."""
     if created and not raw:
-        Profile.objects.get_or_create(user=instance, defaults={"is_guest": False})
+        fields = getattr(instance, NEW_PROFILE, None) or {"is_guest": False}
+        instance.profile = Profile.objects.create(user=instance, **fields)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

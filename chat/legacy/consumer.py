@@ -219,7 +219,7 @@ class LegacyConsumer(
             client = self.scope.get("client") or (None,)
             await sync_to_async(guest_allowance_take)(address=client[0])
         user = await database_sync_to_async(identity.legacy_guest_login)(
-            nickname=command.name, avatar=command.avatar
+            nickname=command.name, avatar=command.avatar, found=found
         )
         # Two sockets logging in with one name at the same moment must not both get it:
         # checked again right before entering, and entering must be the user's first.
