@@ -3,6 +3,7 @@
 import logging
 import secrets
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -12,7 +13,6 @@ from chat.access.direct import direct_send_check
 from chat.attention.notify import message_notify
 from chat.broadcast import room_broadcast
 from chat.errors import BodyTooLong, ChatError, EmptyBody, RateLimited
-from chat.infra.database import database_sync_to_async
 from chat.limits import message_rate_take, room_allowance_check
 from chat.messaging.mentions import mentions_find, mentions_save, payload_cache
 from chat.messaging.numbering import (

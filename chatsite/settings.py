@@ -143,6 +143,23 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # health check replaces a connection the server closed before it is used.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: connections from psycopg's pool, at most DATABASE_POOL_MAX_SIZE per process.
+# Under an ASGI server every HTTP request runs in a thread of its own, and a connection kept
+# open in it (CONN_MAX_AGE) outlived the thread: a thousand guests joining at once ran the
+# database out of connections ("too many clients", a 500 for one join in three;
+# docs/performance.md, round 2). With the pool a connection goes back to it after each request
+# and socket event instead, so CONN_MAX_AGE only applies with DATABASE_POOL=false.
+DATABASE_POOL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_POOL", default=True
+)
+if DATABASE_POOL:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        # A request waits this long for a free connection before failing.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL: one URL or several, comma-separated. Password and TLS go in the URL:

@@ -3,11 +3,11 @@ they have open, whichever room it shows: the page decides whether to notify."""
 
 import logging
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from chat.access.direct import direct_pair
 from chat.broadcast import user_group
-from chat.infra.database import database_sync_to_async
 from chat.models import Message, Room, RoomMember
 from chat.payloads import REPLY_EXCERPT_LENGTH, has_image, room_payload, user_payload
 

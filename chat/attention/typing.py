@@ -1,10 +1,10 @@
 """Who is typing: announced at most once per few seconds per person, never stored."""
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 
 from chat.access.direct import direct_blocked
 from chat.broadcast import room_broadcast
-from chat.infra.database import database_sync_to_async
 from chat.limits import typing_rate_take
 from chat.models import Room
 from chat.payloads import frame, user_payload

@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -19,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from chat import identity, selectors, services
 from chat.broadcast import user_group
 from chat.errors import ChatError
-from chat.infra.database import database_sync_to_async
 from chat.infra.json_logging import log_event
 from chat.legacy.protocol import (
     AlreadyLoggedIn,

@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
+from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from chat.infra.database import database_sync_to_async
 from chat.models import Message, Room
 from chat.payloads import frame, message_payload
 

@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from chat.errors import EmptyBody, RateLimited
-from chat.infra.database import database_sync_to_async
 from chat.limits import message_rate_take
 from chat.messaging.announce import room_frame_send
 from chat.messaging.errors import EditWindowPassed, MessageNotFound, NotYours

@@ -1,11 +1,11 @@
 """Reactions: any one emoji, once per person per emoji on a message, taken back at will."""
 
 import emoji as emoji_data
+from channels.db import database_sync_to_async
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chat.errors import RateLimited
-from chat.infra.database import database_sync_to_async
 from chat.limits import reaction_rate_take
 from chat.messaging.announce import room_frame_send
 from chat.messaging.errors import InvalidEmoji, MessageNotFound, TooManyReactions

@@ -5,6 +5,7 @@ socket whose user was let out of a private room (chat/access/, chat/attention/).
 import asyncio
 import logging
 
+from channels.db import database_sync_to_async
 from django.utils import translation
 
 from chat.access.direct import direct_partner
@@ -13,7 +14,6 @@ from chat.access.rules import room_for_reader
 from chat.attention.reading import read_mark, read_state
 from chat.attention.typing import typing_announce
 from chat.broadcast import user_group
-from chat.infra.database import database_sync_to_async
 from chat.moderation.roles import can_name_moderators
 from chat.payloads import frame, user_payload
 from chat.presence.tracker import presence_store

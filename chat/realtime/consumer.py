@@ -4,6 +4,7 @@ import logging
 import re
 from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,7 +13,6 @@ from django.utils import translation
 from chat.access.rules import room_for_reader
 from chat.broadcast import user_group
 from chat.errors import ChatError, ServerError
-from chat.infra.database import database_sync_to_async
 from chat.infra.json_logging import log_event
 from chat.limits import frame_too_big
 from chat.messaging.changes import changes_read

@@ -2,9 +2,10 @@
 parses nothing (chat/realtime/protocol.py did) and decides nothing (the core does): it calls
 the core and answers the socket."""
 
+from channels.db import database_sync_to_async
+
 from chat import selectors, services
 from chat.errors import HistoryRateLimited
-from chat.infra.database import database_sync_to_async
 from chat.limits import history_rate_take
 from chat.messaging.edits import message_current, message_edit
 from chat.messaging.reactions import reaction_change

@@ -23,12 +23,12 @@ import contextlib
 import logging
 import weakref
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
 from chat import selectors
 from chat.broadcast import FRAME_EVENT, room_group
-from chat.infra.database import database_sync_to_async
 from chat.models import Room
 from chat.payloads import frame
 from chat.sockets.close_codes import CLOSE_SERVICE_RESTART

@@ -14,10 +14,10 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 
 from chat import selectors
-from chat.infra.database import database_sync_to_async
 from chat.models import Room
 from chat.payloads import frame
 from chat.sockets.close_codes import CLOSE_TOO_FAR_BEHIND

@@ -4,11 +4,11 @@ ticket's user's (or nobody's, for a bad one), whatever cookie came with it."""
 
 from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 
 from chat.embed.tickets import ticket_user
-from chat.infra.database import database_sync_to_async
 
 
 def scope_ticket(scope) -> str | None:

@@ -181,7 +181,7 @@ def test_the_owner_of_a_room_and_site_moderators_find_them(room, other_room, hid
     owner = UserFactory(username="owner")
     room.creator = owner
     room.save()
-    staff = UserFactory(username="staff")
+    staff = UserFactory(username="staff", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="moderate_rooms"))
 
     assert len(found(owner, "secret")) == 4  # three here, one shown in the other room

@@ -5,13 +5,15 @@ and a room's moderators not on its owner or on site staff."""
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chat.models import Message, ModerationAction, Report, Sanction
 from chat.moderation.deletion import message_delete, messages_remove_recent
 from chat.moderation.errors import InvalidModeration, NotAllowed
 from chat.moderation.moderators import room_moderator_set
 from chat.moderation.reports import report_create, report_resolve
-from chat.moderation.roles import can_moderate
+from chat.moderation.roles import can_moderate, is_site_moderator
 from chat.moderation.rules import room_rules_set
 from chat.moderation.sanctions import mute_active, sanction_give, sanction_lift, user_kick
 from tests.factories import MessageFactory, RoomFactory, UserFactory
@@ -168,6 +170,20 @@ def test_staff_without_the_permission_moderate_nothing(room, target):
     with pytest.raises(NotAllowed):
         kick(plain_staff, target, room)
     assert not can_moderate(user=plain_staff, room=None)
+
+
+def test_the_permission_without_staff_status_moderates_nothing_and_costs_no_query(room, target):
+    """docs/moderation.md: site moderators are staff with the permission. Everyone else is
+    told so without Django's two permission queries (a connect asks this of every user)."""
+    not_staff = UserFactory()
+    not_staff.user_permissions.add(Permission.objects.get(codename="moderate_rooms"))
+    not_staff = get_user_model().objects.get(pk=not_staff.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert not is_site_moderator(not_staff)
+    assert queries.captured_queries == []
+    with pytest.raises(NotAllowed):
+        kick(not_staff, target, room)
 
 
 @pytest.mark.parametrize("act", [mute, ban, remove_recent])
