@@ -38,8 +38,11 @@ messages: venv
 	DEBUG=true $(BIN)/python manage.py makemessages -d djangojs -l zh_Hans $(IGNORE) --ignore=static/legacy --ignore=static/vendor
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
-## The fan-out benchmark's standard matrix (about an hour; needs PostgreSQL and redis-server).
-## Results: bench/results/ and the table in docs/performance.md.
+## The benchmark of docs/performance.md's round-2 table: every scenario on the image's setup
+## (uvicorn, two workers, pub/sub layer), five runs each; about an hour on 2 cores, needs
+## PostgreSQL and redis-server. Results: bench/results/. Other runs: BENCH_ARGS="--quick", or
+## any of bench.matrix's options (bench/README.md).
+BENCH_ARGS ?= --server uvicorn --workers 2 --layer pubsub --runs 5
 bench: venv
 	$(BIN)/python -m bench.matrix $(BENCH_ARGS)
 
