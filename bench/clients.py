@@ -178,18 +178,26 @@ async def connect_client(
         raise RuntimeError(f"user {client.index} was refused: close code {client.code}")
 
 
-async def send_messages(
-    run: Run, client: Client, number: int, scenario: Scenario, start: float
-) -> None:
+async def send_times(client, number: int, scenario: Scenario, start: float):
+    """For sender ``number``: 0, 1, 2… at its times, every 1/rate s of the window from
+    ``start`` (the loop's clock), the senders staggered over one interval; stops early when
+    ``client`` (either protocol's) closes."""
     loop = asyncio.get_running_loop()
     interval = 1.0 / scenario.rate
-    offset = interval * number / scenario.senders  # senders staggered over one interval
+    offset = interval * number / scenario.senders
     for count in range(round(scenario.rate * scenario.duration)):
         if client.closed:
-            break
+            return
         delay = start + offset + count * interval - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
+        yield count
+
+
+async def send_messages(
+    run: Run, client: Client, number: int, scenario: Scenario, start: float
+) -> None:
+    async for count in send_times(client, number, scenario, start):
         client_msg_id = f"{run.token}-{number}-{count}"
         run.pending[client_msg_id] = (client.room, time.perf_counter())
         body = f"{BODY_PREFIX}{time.time():.6f} {number}-{count}"

@@ -17,7 +17,7 @@ from collections import Counter
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from bench.clients import BODY_PREFIX, CONNECT_ATTEMPTS
+from bench.clients import BODY_PREFIX, CONNECT_ATTEMPTS, send_times
 from bench.scenario import Scenario, Target
 
 AVATARS = 12  # the old page's img/a1.jpg .. img/a12.jpg
@@ -173,15 +173,7 @@ async def legacy_send(
     run: LegacyRun, client: LegacyClient, number: int, scenario: Scenario, start: float
 ) -> None:
     """``user`` frames every 1/rate s for the window; each expects the room's members now."""
-    loop = asyncio.get_running_loop()
-    interval = 1.0 / scenario.rate
-    offset = interval * number / scenario.senders  # senders staggered over one interval
-    for count in range(round(scenario.rate * scenario.duration)):
-        if client.closed:
-            break
-        delay = start + offset + count * interval - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
+    async for count in send_times(client, number, scenario, start):
         body = f"{BODY_PREFIX}{time.time():.6f} {run.token}-{number}-{count}"
         run.expected += run.members[client.room]
         await client.ws.send(json.dumps({"type": "user", "msg": body}))
